@@ -1,0 +1,1 @@
+DELETE FROM xferity.schema_migrations WHERE migration_id = %(migration_id)s

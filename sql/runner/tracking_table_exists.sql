@@ -1,0 +1,1 @@
+SELECT to_regclass('xferity.schema_migrations') IS NOT NULL

@@ -1,0 +1,173 @@
+"""The `xferity-schema` command: a thin shell over the library. Every failure a user can act on
+becomes one line on stderr and a documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+import psycopg
+
+from xferity_schema import __version__
+from xferity_schema.errors import ExitCode, XferitySchemaError
+from xferity_schema.paths import migrations_dir
+from xferity_schema.session import CommandSession, open_session
+from xferity_schema.status import render_status, status_exit_code, status_json
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: ExitCode) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(int(code))
+
+
+def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn every known failure into `error: …` plus its exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except XferitySchemaError as exc:
+            fail(str(exc), exc.exit_code)
+        except psycopg.errors.InsufficientPrivilege as exc:
+            fail(f"missing privilege: {exc.diag.message_primary or exc}", ExitCode.FAILURE)
+        except psycopg.Error as exc:
+            state = f" [SQLSTATE {exc.sqlstate}]" if exc.sqlstate else ""
+            first = (exc.diag.message_primary or str(exc)).splitlines()[0]
+            fail(f"database error: {first}{state}", ExitCode.FAILURE)
+        except KeyboardInterrupt:
+            fail("interrupted", ExitCode.FAILURE)
+        raise AssertionError("unreachable")
+
+    return wrapper
+
+
+def connection_options(func: Callable[P, R]) -> Callable[P, R]:
+    """--dsn, --config and --migrations-dir, shared by every command that talks to a database."""
+    func = click.option(
+        "--migrations-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Directory of NNNN_name.sql migrations (default: the packaged sql/migrations).",
+    )(func)
+    func = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Xferity YAML config; its state.postgres block gives the connection.",
+    )(func)
+    func = click.option(
+        "--dsn",
+        default=None,
+        help="libpq DSN or URL. Precedence: --dsn, $XFERITY_DATABASE_URL, --config, embedded server.",
+    )(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xferity-schema")
+def main() -> None:
+    """Xferity's PostgreSQL schema: apply it, check it, audit it."""
+
+
+@main.command()
+@connection_options
+@click.option("--dry-run", is_flag=True, help="Print the pending plan and change nothing.")
+@click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="Seconds to wait for another apply holding the migration lock.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+@one_line_errors
+def apply(
+    dsn: str | None,
+    config_path: Path | None,
+    migrations_dir: Path | None,
+    dry_run: bool,
+    lock_timeout: float,
+    as_json: bool,
+) -> None:
+    """Apply pending migrations, each in its own transaction, under an advisory lock."""
+    say = _progress(as_json)
+    with open_session(dsn, config_path, migrations_dir, say) as session:
+        if dry_run:
+            _dry_run(session, as_json)
+            return
+        report = session.apply(lock_timeout)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "applied": [{"id": i, "ms": ms} for i, ms in report.applied],
+                        "up_to_date": True,
+                        "dsn": session.target.redacted(),
+                    }
+                )
+            )
+        elif report.already_up_to_date:
+            click.echo("nothing to apply: the database is up to date")
+        else:
+            click.echo(f"applied {len(report.applied)} migration(s); the database is up to date")
+
+
+def _dry_run(session: CommandSession, as_json: bool) -> None:
+    state = session.state()
+    state.refuse_if_unsafe()
+    if as_json:
+        click.echo(json.dumps({"pending": [m.id for m in state.pending], "dry_run": True}))
+        return
+    if not state.pending:
+        click.echo("dry run: nothing to apply: the database is up to date")
+        return
+    click.echo(f"dry run: would apply {len(state.pending)} migration(s), in this order:")
+    for migration in state.pending:
+        mode = "" if migration.transactional else "  (non-transactional)"
+        click.echo(f"  {migration.id}  {len(migration.statements)} statement(s){mode}")
+    click.echo("dry run: nothing was changed")
+
+
+@main.command()
+@connection_options
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@one_line_errors
+def status(
+    dsn: str | None, config_path: Path | None, migrations_dir: Path | None, as_json: bool
+) -> None:
+    """Show applied and pending migrations. Exit 0 up to date, 3 pending, 4 drift or ahead."""
+    with open_session(dsn, config_path, migrations_dir, _progress(as_json)) as session:
+        state = session.state()
+    click.echo(status_json(state) if as_json else render_status(state))
+    sys.exit(int(status_exit_code(state)))
+
+
+def _progress(as_json: bool) -> Callable[[str], None]:
+    """Progress lines go to stdout, or to stderr when stdout carries JSON."""
+
+    def say(line: str) -> None:
+        click.echo(line, err=as_json)
+
+    return say
+
+
+# commands registered by other modules
+
+
+def run(argv: list[str] | None = None) -> Any:
+    """Entry point usable from Python: returns click's standalone result."""
+    return main.main(args=argv, prog_name="xferity-schema")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

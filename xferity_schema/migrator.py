@@ -1,0 +1,249 @@
+"""Apply migrations safely: one advisory lock, one transaction per migration with its tracking row.
+
+What we replace from yoyo's backend, and why:
+- lock: yoyo's `yoyo_lock` row outlives a SIGKILLed process; a session advisory lock dies with it;
+- bookkeeping: yoyo records a migration on a second connection after the first committed; we record
+  it inside the migration's own transaction, so both commit or neither does;
+- drift: yoyo hashes the file name; we keep the sha256 of the file's content.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import psycopg
+from psycopg.rows import dict_row
+
+from xferity_schema import __version__
+from xferity_schema.errors import (
+    DatabaseAhead,
+    DriftDetected,
+    LockTimeout,
+    MigrationFailed,
+)
+from xferity_schema.migration_set import Migration
+from xferity_schema.queries import load_query, statement
+
+# Constant key of the session-level advisory lock every apply takes: "xferity" + 0x01.
+MIGRATION_LOCK_KEY = 0x7866657269747901
+LOCK_POLL_SECONDS = 0.2
+LOCK_REPORT_EVERY_SECONDS = 10.0
+
+Connection = psycopg.Connection[tuple[object, ...]]
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class AppliedMigration:
+    migration_id: str
+    content_sha256: str
+    applied_at: datetime
+    applied_by: str
+    execution_ms: int
+
+
+@dataclass(frozen=True)
+class MigrationState:
+    """The migration files compared with what the database records."""
+
+    applied: list[AppliedMigration]
+    pending: list[Migration]
+    drifted: list[tuple[Migration, AppliedMigration]]
+    unknown: list[AppliedMigration]
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.pending or self.drifted or self.unknown)
+
+    def refuse_if_unsafe(self) -> None:
+        """Raise on a database ahead of this toolkit, or on an edited applied migration."""
+        if self.unknown:
+            names = ", ".join(a.migration_id for a in self.unknown)
+            raise DatabaseAhead(
+                f"database has migrations this toolkit does not know ({names}); "
+                f"upgrade xferity-schema (this is {__version__}) before applying"
+            )
+        if self.drifted:
+            migration, applied = self.drifted[0]
+            raise DriftDetected(
+                f"{migration.path} changed after it was applied "
+                f"(recorded sha256 {applied.content_sha256[:12]}…, file now "
+                f"{migration.content_sha256[:12]}…); released migrations must not be edited"
+            )
+
+
+@dataclass
+class ApplyReport:
+    applied: list[tuple[str, int]] = field(default_factory=list)  # (migration id, ms)
+    already_up_to_date: bool = False
+
+
+def read_state(conn: Connection, migrations: Sequence[Migration]) -> MigrationState:
+    """Compare files and database without changing anything (the tracking table may not exist)."""
+    applied = _applied_migrations(conn)
+    by_id = {a.migration_id: a for a in applied}
+    known = {m.id for m in migrations}
+    return MigrationState(
+        applied=applied,
+        pending=[m for m in migrations if m.id not in by_id],
+        drifted=[
+            (m, by_id[m.id])
+            for m in migrations
+            if m.id in by_id and by_id[m.id].content_sha256 != m.content_sha256
+        ],
+        unknown=[a for a in applied if a.migration_id not in known],
+    )
+
+
+def apply_migrations(
+    conn: Connection,
+    migrations: Sequence[Migration],
+    *,
+    lock_timeout_seconds: float = 300.0,
+    progress: Progress = lambda _line: None,
+) -> ApplyReport:
+    """Apply every pending migration in order under the migration lock."""
+    _prepare_session(conn)
+    with migration_lock(conn, lock_timeout_seconds, progress):
+        with conn.transaction():
+            conn.execute(load_query("runner/create_tracking_tables"))
+        state = read_state(conn, migrations)
+        state.refuse_if_unsafe()
+        report = ApplyReport(already_up_to_date=not state.pending)
+        for migration in state.pending:
+            elapsed_ms = _apply_one(conn, migration)
+            report.applied.append((migration.id, elapsed_ms))
+            progress(f"applied {migration.id} ({elapsed_ms} ms)")
+        return report
+
+
+class migration_lock:  # noqa: N801 - used as a context manager, reads like `with migration_lock(...)`
+    """Session advisory lock, taken by polling pg_try_advisory_lock.
+
+    Polling, not a blocking pg_advisory_lock: a waiter blocked inside a statement holds a snapshot,
+    and CREATE INDEX CONCURRENTLY in the holder would wait for that snapshot forever (a deadlock).
+    """
+
+    def __init__(self, conn: Connection, timeout_seconds: float, progress: Progress) -> None:
+        self.conn = conn
+        self.timeout_seconds = timeout_seconds
+        self.progress = progress
+
+    def __enter__(self) -> None:
+        params = {"lock_key": MIGRATION_LOCK_KEY}
+        started = time.monotonic()
+        last_report = started - LOCK_REPORT_EVERY_SECONDS
+        while True:
+            row = self.conn.execute(load_query("runner/try_advisory_lock"), params).fetchone()
+            if row and row[0]:
+                return
+            now = time.monotonic()
+            if now - started >= self.timeout_seconds:
+                raise LockTimeout(
+                    f"another xferity-schema apply held the migration lock for over "
+                    f"{self.timeout_seconds:g}s ({self._holder()}); retry, or raise --lock-timeout"
+                )
+            if now - last_report >= LOCK_REPORT_EVERY_SECONDS:
+                self.progress(f"waiting for the migration lock ({self._holder()})")
+                last_report = now
+            time.sleep(LOCK_POLL_SECONDS)
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.conn.closed or self.conn.broken:
+            return  # the server released the session lock with the session
+        if self.conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            self.conn.rollback()
+        self.conn.execute(load_query("runner/advisory_unlock"), {"lock_key": MIGRATION_LOCK_KEY})
+
+    def _holder(self) -> str:
+        row = self.conn.execute(
+            load_query("runner/advisory_lock_holder"), {"lock_key": MIGRATION_LOCK_KEY}
+        ).fetchone()
+        if row is None:
+            return "holder gone"
+        pid, app, addr, _held = row
+        return f"held by backend pid {pid}, {app or 'unknown client'} from {addr or 'local socket'}"
+
+
+def _prepare_session(conn: Connection) -> None:
+    # PG14+: a backend running a migration notices a killed client within a second and rolls
+    # back, releasing the lock, instead of finishing a long statement first.
+    if conn.info.server_version >= 140000:
+        conn.execute("SET client_connection_check_interval = '1s'")
+
+
+def _apply_one(conn: Connection, migration: Migration) -> int:
+    started = time.monotonic()
+    if migration.transactional:
+        with conn.transaction():
+            _run_statements(conn, migration)
+            elapsed_ms = _elapsed_ms(started)
+            _record(conn, migration, elapsed_ms)
+    else:
+        _run_statements(conn, migration)  # autocommit: e.g. CREATE INDEX CONCURRENTLY
+        elapsed_ms = _elapsed_ms(started)
+        with conn.transaction():
+            _record(conn, migration, elapsed_ms)
+    return elapsed_ms
+
+
+def _run_statements(conn: Connection, migration: Migration) -> None:
+    for index, text in enumerate(migration.statements):
+        try:
+            conn.execute(statement(text))
+        except psycopg.Error as exc:
+            raise MigrationFailed(_failure_message(migration, index, text, exc)) from None
+
+
+def _failure_message(migration: Migration, index: int, text: str, exc: psycopg.Error) -> str:
+    first_line = " ".join(text.split())[:120]
+    diag = exc.diag
+    error = (diag.message_primary or str(exc)).strip()
+    code = f" [SQLSTATE {diag.sqlstate}]" if diag.sqlstate else ""
+    outcome = (
+        "rolled back, nothing applied"
+        if migration.transactional
+        else "non-transactional: check for an INVALID index left behind"
+    )
+    return (
+        f"{migration.path.name}:{migration.statement_line(index)}: statement {index + 1} "
+        f"failed: {error}{code}; statement: {first_line}; migration {outcome}"
+    )
+
+
+def _record(conn: Connection, migration: Migration, elapsed_ms: int) -> None:
+    conn.execute(
+        load_query("runner/record_migration"),
+        {
+            "migration_id": migration.id,
+            "content_sha256": migration.content_sha256,
+            "execution_ms": elapsed_ms,
+            "toolkit_version": __version__,
+        },
+    )
+    conn.execute(
+        load_query("runner/log_migration"),
+        {
+            "migration_id": migration.id,
+            "operation": "apply",
+            "content_sha256": migration.content_sha256,
+            "client_host": socket.gethostname(),
+        },
+    )
+
+
+def _applied_migrations(conn: Connection) -> list[AppliedMigration]:
+    exists = conn.execute(load_query("runner/tracking_table_exists")).fetchone()
+    if not exists or not exists[0]:
+        return []
+    with conn.cursor(row_factory=dict_row) as cur:
+        cur.execute(load_query("runner/select_applied_migrations"))
+        return [AppliedMigration(**row) for row in cur.fetchall()]
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

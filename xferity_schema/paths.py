@@ -1,0 +1,21 @@
+"""Where the SQL contract lives: inside the wheel, or at the top of a source checkout."""
+
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def sql_dir() -> Path:
+    """The `sql/` directory: packaged copy first, then the source tree's."""
+    for candidate in (_PACKAGE_DIR / "sql", _PACKAGE_DIR.parent / "sql"):
+        if (candidate / "migrations").is_dir():
+            return candidate
+    raise FileNotFoundError("cannot find the sql/ directory of xferity-schema")
+
+
+def migrations_dir() -> Path:
+    return sql_dir() / "migrations"
+
+
+def demo_dir() -> Path:
+    return sql_dir() / "demo"
