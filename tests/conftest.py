@@ -93,9 +93,9 @@ def migrated_db(
 
 
 @pytest.fixture
-def make_role(pg_server: ScratchServer, unique_name: Callable[[str], str]) -> Iterator[
-    Callable[..., str]
-]:
+def make_role(
+    pg_server: ScratchServer, unique_name: Callable[[str], str]
+) -> Iterator[Callable[..., str]]:
     """Create a uniquely named LOGIN role (roles are cluster-wide); dropped after the test."""
     created: list[str] = []
 

@@ -1,4 +1,4 @@
-"""xferity-schema: Xferity's PostgreSQL schema and the toolkit that applies, audits and checks it."""
+"""xferity-schema: Xferity's PostgreSQL schema and the toolkit that applies and checks it."""
 
 from importlib.metadata import PackageNotFoundError, version
 

@@ -13,9 +13,8 @@ from typing import Any, ParamSpec, TypeVar
 import click
 import psycopg
 
-from xferity_schema import __version__
+from xferity_schema import __version__, embedded
 from xferity_schema.errors import ExitCode, XferitySchemaError
-from xferity_schema.paths import migrations_dir
 from xferity_schema.session import CommandSession, open_session
 from xferity_schema.status import render_status, status_exit_code, status_json
 
@@ -68,7 +67,7 @@ def connection_options(func: Callable[P, R]) -> Callable[P, R]:
     func = click.option(
         "--dsn",
         default=None,
-        help="libpq DSN or URL. Precedence: --dsn, $XFERITY_DATABASE_URL, --config, embedded server.",
+        help="libpq DSN or URL (beats $XFERITY_DATABASE_URL, --config and the embedded server).",
     )(func)
     return func
 
@@ -159,6 +158,31 @@ def _progress(as_json: bool) -> Callable[[str], None]:
         click.echo(line, err=as_json)
 
     return say
+
+
+@main.group("embedded")
+def embedded_group() -> None:
+    """Manage the embedded development server (used when no database is configured)."""
+
+
+@embedded_group.command("status")
+@one_line_errors
+def embedded_status() -> None:
+    """Say whether the embedded server runs, where its data is, and its DSN."""
+    server = embedded.embedded_server()
+    running = server.is_running()
+    click.echo(f"data directory: {server.data_dir}")
+    click.echo(f"running: {'yes' if running else 'no'}")
+    if running:
+        click.echo(f"dsn: {server.dsn(embedded.EMBEDDED_DATABASE)}")
+
+
+@embedded_group.command("stop")
+@one_line_errors
+def embedded_stop() -> None:
+    """Stop the embedded server (its data stays)."""
+    stopped = embedded.stop_embedded_server()
+    click.echo("stopped the embedded server" if stopped else "the embedded server was not running")
 
 
 # commands registered by other modules

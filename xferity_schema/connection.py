@@ -35,13 +35,16 @@ def connect(
 
 
 def _reason(exc: psycopg.OperationalError) -> str:
-    """libpq's multi-line message reduced to its most specific line."""
+    """libpq's multi-line message as one line: the server's FATAL text, else the socket error
+    plus libpq's hint."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-    if not lines:
-        return "connection failed"
-    last = lines[-1]
-    for prefix in ("FATAL:", "ERROR:"):
-        for line in lines:
-            if prefix in line:
-                return line[line.index(prefix) + len(prefix) :].strip()
-    return last.split("failed:", 1)[-1].strip() or last
+    for line in lines:
+        if "FATAL:" in line:
+            return line.split("FATAL:", 1)[1].strip()
+    failed = [i for i, line in enumerate(lines) if "failed:" in line]
+    if not failed:
+        return lines[0] if lines else "connection failed"
+    index = failed[-1]
+    primary = lines[index].rsplit("failed:", 1)[1].strip()
+    hint = lines[index + 1] if index + 1 < len(lines) else ""
+    return f"{primary} ({hint})" if hint else primary

@@ -26,7 +26,7 @@ EMBEDDED_SOURCE = "embedded development server"
 
 
 def embedded_home() -> Path:
-    """$XFERITY_SCHEMA_HOME, else /var/lib/xferity-schema as root, else ~/.local/share/xferity-schema."""
+    """$XFERITY_SCHEMA_HOME, else /var/lib/xferity-schema (root), else ~/.local/share/..."""
     if os.environ.get(HOME_ENV):
         return Path(os.environ[HOME_ENV]).expanduser().resolve()
     if os.geteuid() == 0:

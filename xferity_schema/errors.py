@@ -1,4 +1,6 @@
-"""One exception type per failure a user can act on; the CLI turns each into one line and an exit code."""
+"""One exception type per failure a user can act on.
+
+The CLI turns each into one line on stderr and an exit code."""
 
 from enum import IntEnum
 

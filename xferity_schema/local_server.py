@@ -71,7 +71,9 @@ class LocalServer:
                 password=self.superuser_password,
                 dbname=dbname,
             )
-        return make_conninfo(host=str(self.socket_dir), port=self.port, user=SUPERUSER, dbname=dbname)
+        return make_conninfo(
+            host=str(self.socket_dir), port=self.port, user=SUPERUSER, dbname=dbname
+        )
 
     def binary(self, name: str) -> Path:
         return self.bin_dir / name
@@ -86,12 +88,18 @@ class LocalServer:
         self._hand_to_server_user(self.data_dir)
         args = [
             str(self.binary("initdb")),
-            "--pgdata", str(self.data_dir),
-            "--username", SUPERUSER,
-            "--encoding", "UTF8",
-            "--locale", "C",
-            "--auth-local", "trust",
-            "--auth-host", "scram-sha-256",
+            "--pgdata",
+            str(self.data_dir),
+            "--username",
+            SUPERUSER,
+            "--encoding",
+            "UTF8",
+            "--locale",
+            "C",
+            "--auth-local",
+            "trust",
+            "--auth-host",
+            "scram-sha-256",
         ]
         with tempfile.TemporaryDirectory(prefix="xferity-initdb-") as scratch:
             if self.superuser_password is not None:
@@ -112,11 +120,17 @@ class LocalServer:
             options += " -c max_connections=200 -c fsync=off -c synchronous_commit=off"
         self._run(
             [
-                str(self.binary("pg_ctl")), "start", "--wait",
-                "--timeout", str(timeout_seconds),
-                "--pgdata", str(self.data_dir),
-                "--log", str(self.log_file),
-                "--options", options,
+                str(self.binary("pg_ctl")),
+                "start",
+                "--wait",
+                "--timeout",
+                str(timeout_seconds),
+                "--pgdata",
+                str(self.data_dir),
+                "--log",
+                str(self.log_file),
+                "--options",
+                options,
             ],
             "pg_ctl start",
         )
@@ -126,15 +140,26 @@ class LocalServer:
             return False
         result = subprocess.run(
             [str(self.binary("pg_ctl")), "status", "--pgdata", str(self.data_dir)],
-            capture_output=True, text=True, cwd="/", check=False, **self._identity(),
+            capture_output=True,
+            text=True,
+            cwd="/",
+            check=False,
+            **self._identity(),
         )
         return result.returncode == 0
 
     def stop(self) -> None:
         if self.is_running():
             self._run(
-                [str(self.binary("pg_ctl")), "stop", "--wait", "--mode", "fast",
-                 "--pgdata", str(self.data_dir)],
+                [
+                    str(self.binary("pg_ctl")),
+                    "stop",
+                    "--wait",
+                    "--mode",
+                    "fast",
+                    "--pgdata",
+                    str(self.data_dir),
+                ],
                 "pg_ctl stop",
             )
 
@@ -152,7 +177,9 @@ class LocalServer:
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
             tail = detail[-1] if detail else f"exit {result.returncode}"
-            raise LocalServerError(f"{what} failed for {self.data_dir}: {tail} (log: {self.log_file})")
+            raise LocalServerError(
+                f"{what} failed for {self.data_dir}: {tail} (log: {self.log_file})"
+            )
 
     def _identity(self) -> dict[str, Any]:
         """subprocess arguments that drop root to the server user (and none of root's groups)."""
@@ -182,7 +209,8 @@ def ensure_server_user() -> pwd.struct_passwd:
             ) from None
         subprocess.run(
             [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER],
-            check=True, capture_output=True,
+            check=True,
+            capture_output=True,
         )
         return pwd.getpwnam(SERVER_USER)
 

@@ -51,7 +51,9 @@ def read_migration_set(directory: Path) -> list[Migration]:
         raise MigrationSetError(f"migrations directory {directory} does not exist")
     stray = sorted(p.name for p in directory.iterdir() if p.suffix == ".py")
     if stray:
-        raise MigrationSetError(f"{directory}/{stray[0]}: Python migrations are not allowed; use SQL")
+        raise MigrationSetError(
+            f"{directory}/{stray[0]}: Python migrations are not allowed; use SQL"
+        )
     try:
         found = list(topological_sort(read_migrations(str(directory))))
     except yoyo_exceptions.BadMigration as exc:

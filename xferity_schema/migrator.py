@@ -121,7 +121,7 @@ def apply_migrations(
         return report
 
 
-class migration_lock:  # noqa: N801 - used as a context manager, reads like `with migration_lock(...)`
+class migration_lock:
     """Session advisory lock, taken by polling pg_try_advisory_lock.
 
     Polling, not a blocking pg_advisory_lock: a waiter blocked inside a statement holds a snapshot,

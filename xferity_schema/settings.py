@@ -1,4 +1,4 @@
-"""Where to connect: --dsn, then XFERITY_DATABASE_URL, then Xferity's YAML config, then the embedded default."""
+"""Where to connect: --dsn, XFERITY_DATABASE_URL, Xferity's YAML, or the embedded default."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ _VAULT_REF = "local-vault:"
 
 @dataclass(frozen=True)
 class ConnectionTarget:
-    """A resolved libpq conninfo plus where it came from. `conninfo` may hold a password: never print it."""
+    """A resolved libpq conninfo and where it came from.
+
+    `conninfo` may hold a password: print `redacted()` instead.
+    """
 
     conninfo: str
     source: str
@@ -38,7 +41,7 @@ def redact_conninfo(conninfo: str) -> str:
     """The conninfo with any password replaced, safe for messages."""
     params = conninfo_to_dict(conninfo)
     if "password" in params:
-        params["password"] = "***"
+        params["password"] = "***"  # noqa: S105 - a mask, not a password
     return make_conninfo("", **params)
 
 
@@ -82,7 +85,7 @@ def _with_defaults(params: dict[str, Any], environ: Mapping[str, str]) -> str:
 
 
 def is_local_host(host: str) -> bool:
-    """True for a Unix socket, an empty host (libpq's default socket) or loopback, for every listed host."""
+    """True when every listed host is a Unix socket, empty (libpq's default socket) or loopback."""
     hosts = [h.strip() for h in host.split(",")] if host else [""]
     return all(_is_local_single(h) for h in hosts)
 
@@ -97,7 +100,7 @@ def _is_local_single(host: str) -> bool:
 
 
 def _scrub(message: str) -> str:
-    """libpq quotes fragments of the input in its errors; a fragment may be a password, so drop them."""
+    """libpq quotes fragments of the input in its errors; one may be a password, so drop them."""
     return re.sub(r'"[^"]*"', '"…"', message.splitlines()[0] if message else message)
 
 
@@ -111,7 +114,9 @@ def _target_from_config(path: Path, environ: Mapping[str, str]) -> ConnectionTar
         )
     if "dsn" in block and len(block) > 1:
         others = ", ".join(sorted(set(block) - {"dsn"}))
-        raise ConfigError(f"{path}: state.postgres has both dsn and {others}; give one or the other")
+        raise ConfigError(
+            f"{path}: state.postgres has both dsn and {others}; give one or the other"
+        )
 
     warnings: list[str] = []
     resolved: dict[str, str] = {}
@@ -168,7 +173,7 @@ def _resolve_reference(value: str, key: str, path: Path, environ: Mapping[str, s
         return environ[name]
     if value.startswith(_VAULT_REF):
         raise ConfigError(
-            f"{path}: {key} refers to {_VAULT_REF}{value[len(_VAULT_REF):]}; xferity-schema cannot "
+            f"{path}: {key} refers to {value}; xferity-schema cannot "
             "open Xferity's vault: export the secret and use env:NAME"
         )
     return value

@@ -1,4 +1,4 @@
-"""Render a MigrationState for people (a table) and for machines (JSON), and map it to an exit code."""
+"""Render a MigrationState as a table or as JSON, and map it to an exit code."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ def status_rows(state: MigrationState) -> list[dict[str, Any]]:
                 "file_sha256": (
                     drifted[applied.migration_id].content_sha256
                     if applied.migration_id in drifted
-                    else applied.content_sha256 if condition == "applied" else None
+                    else applied.content_sha256
+                    if condition == "applied"
+                    else None
                 ),
                 "applied_at": applied.applied_at.isoformat(),
                 "applied_by": applied.applied_by,
@@ -79,9 +81,7 @@ def render_status(state: MigrationState) -> str:
     lines = [f"{'migration':<32} {'state':<8} {'sha256':<14} applied at"]
     for row in status_rows(state):
         digest = (row["sha256"] or row["file_sha256"] or "")[:12]
-        lines.append(
-            f"{row['id']:<32} {row['state']:<8} {digest:<14} {row['applied_at'] or '-'}"
-        )
+        lines.append(f"{row['id']:<32} {row['state']:<8} {digest:<14} {row['applied_at'] or '-'}")
     summary = {
         ExitCode.OK: "up to date",
         ExitCode.PENDING: f"{len(state.pending)} pending migration(s): run xferity-schema apply",
