@@ -7,6 +7,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -14,7 +15,10 @@ import click
 import psycopg
 
 from xferity_schema import __version__, embedded
+from xferity_schema.demo import load_demo_data
 from xferity_schema.errors import ExitCode, XferitySchemaError
+from xferity_schema.grants import audit, render_grant_script
+from xferity_schema.roles import RoleNames
 from xferity_schema.session import CommandSession, open_session
 from xferity_schema.status import render_status, status_exit_code, status_json
 
@@ -88,6 +92,12 @@ def main() -> None:
     show_default=True,
     help="Seconds to wait for another apply holding the migration lock.",
 )
+@click.option(
+    "--owner-role",
+    default=RoleNames().owner,
+    show_default=True,
+    help="SET ROLE to this role first when the login is a member of it (ignored if absent).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 @one_line_errors
 def apply(
@@ -96,6 +106,7 @@ def apply(
     migrations_dir: Path | None,
     dry_run: bool,
     lock_timeout: float,
+    owner_role: str,
     as_json: bool,
 ) -> None:
     """Apply pending migrations, each in its own transaction, under an advisory lock."""
@@ -104,7 +115,7 @@ def apply(
         if dry_run:
             _dry_run(session, as_json)
             return
-        report = session.apply(lock_timeout)
+        report = session.apply(lock_timeout, owner_role)
         if as_json:
             click.echo(
                 json.dumps(
@@ -160,6 +171,97 @@ def _progress(as_json: bool) -> Callable[[str], None]:
     return say
 
 
+@main.command()
+@connection_options
+@click.option("--demo", is_flag=True, required=True, help="Load the demo data set.")
+@click.option("--reset", is_flag=True, help="Empty every table first (xferity.reset_all_data()).")
+@one_line_errors
+def seed(
+    dsn: str | None, config_path: Path | None, migrations_dir: Path | None, demo: bool, reset: bool
+) -> None:
+    """Fill every table with realistic demo rows (all files load, or none)."""
+    with open_session(dsn, config_path, migrations_dir, _progress(False)) as session:
+        state = session.state()
+        state.refuse_if_unsafe()
+        if state.pending:
+            raise XferitySchemaError(
+                f"{len(state.pending)} migration(s) pending: run xferity-schema apply first"
+            )
+        files = load_demo_data(
+            session.conn, [a.migration_id for a in state.applied], reset_first=reset
+        )
+    click.echo(f"loaded {len(files)} demo file(s): {', '.join(p.stem for p in files)}")
+
+
+def role_options(func: Callable[P, R]) -> Callable[P, R]:
+    """--owner-role … --readonly-role, defaulting to the documented names."""
+    defaults = RoleNames()
+    for kind in ("readonly", "worker", "app", "migrator", "owner"):
+        func = click.option(
+            f"--{kind}-role",
+            default=getattr(defaults, kind),
+            show_default=True,
+            help=f"Name of the {kind} role.",
+        )(func)
+    return func
+
+
+@main.command()
+@connection_options
+@role_options
+@click.option("--database", default="xferity", show_default=True, help="Database to grant on.")
+@click.option(
+    "--login",
+    "logins",
+    multiple=True,
+    metavar="NAME=ROLE",
+    help="A login user and the role it acts as (migrator, app, worker or readonly). Repeatable.",
+)
+@click.option("--check", is_flag=True, help="Audit the live database against the role model.")
+@click.option("--json", "as_json", is_flag=True, help="With --check: findings as JSON.")
+@one_line_errors
+def grants(
+    dsn: str | None,
+    config_path: Path | None,
+    migrations_dir: Path | None,
+    owner_role: str,
+    migrator_role: str,
+    app_role: str,
+    worker_role: str,
+    readonly_role: str,
+    database: str,
+    logins: tuple[str, ...],
+    check: bool,
+    as_json: bool,
+) -> None:
+    """Print the least-privilege grant script for a DBA to review, or audit a database (--check).
+    Exit 0 when the audit finds nothing, 6 when it finds something."""
+    names = RoleNames(owner_role, migrator_role, app_role, worker_role, readonly_role)
+    if not check:
+        click.echo(
+            render_grant_script(names, database, [_split_login(v) for v in logins]), nl=False
+        )
+        return
+    with open_session(dsn, config_path, migrations_dir, _progress(as_json)) as session:
+        findings = audit(session.conn, names)
+    if as_json:
+        click.echo(json.dumps({"findings": [asdict(f) for f in findings], "ok": not findings}))
+    else:
+        for finding in findings:
+            click.echo(finding.line())
+        click.echo(
+            f"{len(findings)} finding(s)" if findings else "the database matches the role model"
+        )
+    sys.exit(int(ExitCode.AUDIT_FINDINGS if findings else ExitCode.OK))
+
+
+def _split_login(value: str) -> tuple[str, str]:
+    name, sep, kind = value.partition("=")
+    if not sep or not name or not kind:
+        raise XferitySchemaError(f"--login takes NAME=ROLE, not {value!r}")
+    return name, kind
+
+
 @main.group("embedded")
 def embedded_group() -> None:
     """Manage the embedded development server (used when no database is configured)."""
@@ -186,6 +288,11 @@ def embedded_stop() -> None:
 
 
 # commands registered by other modules
+from xferity_schema.lint import commands as lint_commands  # noqa: E402
+
+main.add_command(lint_commands.lint_command)
+main.add_command(lint_commands.hash_command)
+main.add_command(lint_commands.new_command)
 
 
 def run(argv: list[str] | None = None) -> Any:

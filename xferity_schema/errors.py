@@ -12,6 +12,7 @@ class ExitCode(IntEnum):
     PENDING = 3
     DRIFT_OR_AHEAD = 4
     LOCK_TIMEOUT = 5
+    AUDIT_FINDINGS = 6
 
 
 class XferitySchemaError(Exception):

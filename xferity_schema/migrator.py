@@ -24,8 +24,10 @@ from xferity_schema.errors import (
     DriftDetected,
     LockTimeout,
     MigrationFailed,
+    MigrationSetError,
+    XferitySchemaError,
 )
-from xferity_schema.migration_set import Migration
+from xferity_schema.migration_set import Migration, content_sha256
 from xferity_schema.queries import load_query, statement
 
 # Constant key of the session-level advisory lock every apply takes: "xferity" + 0x01.
@@ -109,8 +111,9 @@ def apply_migrations(
     """Apply every pending migration in order under the migration lock."""
     _prepare_session(conn)
     with migration_lock(conn, lock_timeout_seconds, progress):
-        with conn.transaction():
-            conn.execute(load_query("runner/create_tracking_tables"))
+        if not _tracking_tables_exist(conn):
+            with conn.transaction():
+                conn.execute(load_query("runner/create_tracking_tables"))
         state = read_state(conn, migrations)
         state.refuse_if_unsafe()
         report = ApplyReport(already_up_to_date=not state.pending)
@@ -236,9 +239,13 @@ def _record(conn: Connection, migration: Migration, elapsed_ms: int) -> None:
     )
 
 
+def _tracking_tables_exist(conn: Connection) -> bool:
+    row = conn.execute(load_query("runner/tracking_table_exists")).fetchone()
+    return bool(row and row[0])
+
+
 def _applied_migrations(conn: Connection) -> list[AppliedMigration]:
-    exists = conn.execute(load_query("runner/tracking_table_exists")).fetchone()
-    if not exists or not exists[0]:
+    if not _tracking_tables_exist(conn):
         return []
     with conn.cursor(row_factory=dict_row) as cur:
         cur.execute(load_query("runner/select_applied_migrations"))
@@ -247,3 +254,87 @@ def _applied_migrations(conn: Connection) -> list[AppliedMigration]:
 
 def _elapsed_ms(started: float) -> int:
     return int((time.monotonic() - started) * 1000)
+
+
+class RollbackRefused(XferitySchemaError):
+    """The migration to roll back is not the latest applied one, or was never applied."""
+
+
+def rollback_migration(
+    conn: Connection,
+    migration: Migration,
+    *,
+    lock_timeout_seconds: float = 300.0,
+    progress: Progress = lambda _line: None,
+) -> int:
+    """Undo the latest applied migration with its rollback file; return the elapsed ms.
+
+    Under the migration lock, the rollback statements, the removal of the tracking row and a
+    'rollback' log entry commit in one transaction. A non-transactional migration's rollback
+    runs outside a transaction, like the migration did, and is recorded afterwards.
+    """
+    if migration.rollback_path is None or not migration.rollback_statements:
+        raise MigrationSetError(f"{migration.path.name} has no rollback file")
+    _prepare_session(conn)
+    with migration_lock(conn, lock_timeout_seconds, progress):
+        applied = _applied_migrations(conn)
+        recorded = {a.migration_id: a for a in applied}
+        if migration.id not in recorded:
+            raise RollbackRefused(f"cannot roll back {migration.id}: it is not applied")
+        latest = max(recorded)
+        if latest != migration.id:
+            raise RollbackRefused(
+                f"cannot roll back {migration.id}: {latest} was applied after it; "
+                f"roll that back first"
+            )
+        if recorded[migration.id].content_sha256 != migration.content_sha256:
+            raise DriftDetected(
+                f"{migration.path} changed after it was applied; its rollback file may not "
+                f"match what the database holds"
+            )
+        started = time.monotonic()
+        if migration.transactional:
+            with conn.transaction():
+                _run_rollback_statements(conn, migration)
+                _forget(conn, migration)
+        else:
+            _run_rollback_statements(conn, migration)
+            with conn.transaction():
+                _forget(conn, migration)
+        elapsed_ms = _elapsed_ms(started)
+        progress(f"rolled back {migration.id} ({elapsed_ms} ms)")
+        return elapsed_ms
+
+
+def _run_rollback_statements(conn: Connection, migration: Migration) -> None:
+    assert migration.rollback_path is not None
+    for index, text in enumerate(migration.rollback_statements):
+        try:
+            conn.execute(statement(text))
+        except psycopg.Error as exc:
+            first_line = " ".join(text.split())[:120]
+            error = (exc.diag.message_primary or str(exc)).strip()
+            code = f" [SQLSTATE {exc.diag.sqlstate}]" if exc.diag.sqlstate else ""
+            outcome = (
+                f"nothing was rolled back, {migration.id} stays applied"
+                if migration.transactional
+                else f"non-transactional: {migration.id} stays recorded as applied"
+            )
+            raise MigrationFailed(
+                f"{migration.rollback_path.name}: statement {index + 1} failed: {error}{code}; "
+                f"statement: {first_line}; {outcome}"
+            ) from None
+
+
+def _forget(conn: Connection, migration: Migration) -> None:
+    assert migration.rollback_path is not None
+    conn.execute(load_query("runner/forget_migration"), {"migration_id": migration.id})
+    conn.execute(
+        load_query("runner/log_migration"),
+        {
+            "migration_id": migration.id,
+            "operation": "rollback",
+            "content_sha256": content_sha256(migration.rollback_path),
+            "client_host": socket.gethostname(),
+        },
+    )

@@ -18,6 +18,7 @@ from xferity_schema.migrator import (
     read_state,
 )
 from xferity_schema.paths import migrations_dir as default_migrations_dir
+from xferity_schema.roles import become_owner
 from xferity_schema.settings import ConnectionTarget, resolve_target
 
 
@@ -31,7 +32,8 @@ class CommandSession:
     def state(self) -> MigrationState:
         return read_state(self.conn, self.migrations)
 
-    def apply(self, lock_timeout_seconds: float) -> ApplyReport:
+    def apply(self, lock_timeout_seconds: float, owner_role: str) -> ApplyReport:
+        become_owner(self.conn, owner_role, self.progress)
         return apply_migrations(
             self.conn,
             self.migrations,

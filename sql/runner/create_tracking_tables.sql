@@ -1,6 +1,14 @@
 -- Tracking tables for xferity-schema's migration runner. Run under the
--- runner's advisory lock, so IF NOT EXISTS never races another apply.
-CREATE SCHEMA IF NOT EXISTS xferity;
+-- runner's advisory lock, and only when they are missing, so IF NOT EXISTS
+-- never races another apply and the schema is created only when absent (a
+-- migrator may lack CREATE on the database).
+DO $$
+BEGIN
+    IF to_regnamespace('xferity') IS NULL THEN
+        CREATE SCHEMA xferity;
+    END IF;
+END
+$$;
 
 CREATE TABLE IF NOT EXISTS xferity.schema_migrations (
     migration_id text PRIMARY KEY,

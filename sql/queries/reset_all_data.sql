@@ -1,0 +1,1 @@
+SELECT xferity.reset_all_data()

@@ -1,0 +1,53 @@
+"""`seed --demo`: every table gets rows; all files load or none; --reset empties first."""
+
+from __future__ import annotations
+
+import psycopg
+
+from tests.cli_support import run_cli
+
+TRACKING = ("schema_migrations", "schema_migration_log")
+
+
+def empty_tables(dsn: str) -> list[str]:
+    with psycopg.connect(dsn) as conn:
+        names = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'xferity' AND c.relkind IN ('r', 'p') ORDER BY 1"
+            ).fetchall()
+        ]
+        empty = []
+        for name in names:
+            if name in TRACKING:
+                continue
+            row = conn.execute(
+                psycopg.sql.SQL("SELECT EXISTS (SELECT FROM {})").format(
+                    psycopg.sql.Identifier("xferity", name)
+                )
+            ).fetchone()
+            if not (row and row[0]):
+                empty.append(name)
+        return empty
+
+
+def test_seed_demo_fills_every_table_then_refuses_duplicates(migrated_db: str) -> None:
+    first = run_cli("seed", "--demo", "--dsn", migrated_db)
+    assert first.exit_code == 0, first.stderr
+    assert empty_tables(migrated_db) == []
+
+    again = run_cli("seed", "--demo", "--dsn", migrated_db)
+    assert again.exit_code == 1
+    assert "use --reset" in again.stderr
+    assert again.stderr.count("\n") == 1
+
+    reset = run_cli("seed", "--demo", "--reset", "--dsn", migrated_db)
+    assert reset.exit_code == 0, reset.stderr
+    assert empty_tables(migrated_db) == []
+
+
+def test_seed_refuses_pending_migrations(fresh_db: str) -> None:
+    result = run_cli("seed", "--demo", "--dsn", fresh_db)
+    assert result.exit_code == 1
+    assert "pending: run xferity-schema apply first" in result.stderr
