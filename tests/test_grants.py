@@ -318,7 +318,7 @@ HOSTILE = ['x"; DROP TABLE y; --', "a'b", "Mixed Case Role", "semi;colon"]
 
 def test_hostile_role_names_are_quoted_harmlessly(pg_server: ScratchServer, fresh_db: str) -> None:
     suffix = uuid.uuid4().hex[:6]
-    names = RoleNames(*(f"{h}{i}{suffix}" for i, h in enumerate[*HOSTILE, "plain"]))
+    names = RoleNames(*(f"{h}{i}{suffix}" for i, h in enumerate([*HOSTILE, "plain"])))
     dbname = conninfo_to_dict(fresh_db)["dbname"]
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         conn.execute("CREATE TABLE y (id int)")
