@@ -294,6 +294,10 @@ main.add_command(lint_commands.lint_command)
 main.add_command(lint_commands.hash_command)
 main.add_command(lint_commands.new_command)
 
+from xferity_schema import upgrade_commands  # noqa: E402
+
+upgrade_commands.register(main, one_line_errors)
+
 
 def run(argv: list[str] | None = None) -> Any:
     """Entry point usable from Python: returns click's standalone result."""

@@ -18,7 +18,7 @@ actual AS (
     SELECT
         d.defaclobjtype AS objtype,
         CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END
-        AS grantee,
+            AS grantee,
         x.privilege_type AS privilege
     FROM pg_catalog.pg_default_acl AS d
     INNER JOIN owner_role AS o ON d.defaclrole = o.oid
@@ -26,9 +26,12 @@ actual AS (
     WHERE d.defaclnamespace = 'xferity'::regnamespace
 )
 
-SELECT 'default privilege' AS finding,
-    format('missing: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA xferity GRANT %s ON %s TO %I',
-        {owner}, e.privilege, e.kind, e.grantee) AS detail
+SELECT
+    'default privilege' AS finding,
+    format(
+        'missing: ALTER DEFAULT PRIVILEGES FOR ROLE %I IN SCHEMA xferity GRANT %s ON %s TO %I',
+        {owner}, e.privilege, e.kind, e.grantee
+    ) AS detail
 FROM expected AS e
 WHERE
     to_regnamespace('xferity') IS NOT NULL
@@ -38,28 +41,35 @@ WHERE
     )
 
 UNION ALL
-SELECT 'default privilege',
-    format('excess: new %s in schema xferity grant %s to %s',
+SELECT
+    'default privilege',
+    format(
+        'excess: new %s in schema xferity grant %s to %s',
         CASE a.objtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions'
-        ELSE a.objtype::text END, a.privilege, a.grantee)
+            ELSE a.objtype::text
+        END, a.privilege, a.grantee
+    )
 FROM actual AS a
 WHERE NOT EXISTS (
-    SELECT FROM expected AS e
-    WHERE a.objtype = e.objtype AND a.grantee = e.grantee AND a.privilege = e.privilege
-)
+        SELECT FROM expected AS e
+        WHERE a.objtype = e.objtype AND a.grantee = e.grantee AND a.privilege = e.privilege
+    )
 
 -- Functions are EXECUTE-able by PUBLIC unless the global default says otherwise.
 UNION ALL
-SELECT 'default privilege',
-    format('missing: ALTER DEFAULT PRIVILEGES FOR ROLE %I REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC',
-        {owner})
+SELECT
+    'default privilege',
+    format(
+        'missing: ALTER DEFAULT PRIVILEGES FOR ROLE %I REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC',
+        {owner}
+    )
 FROM owner_role AS o
 WHERE NOT EXISTS (
-    SELECT FROM pg_catalog.pg_default_acl AS d
-    WHERE
-        d.defaclrole = o.oid AND d.defaclnamespace = 0 AND d.defaclobjtype = 'f'
-        AND NOT EXISTS (
-            SELECT FROM pg_catalog.aclexplode(d.defaclacl) AS x
-            WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE'
-        )
-)
+        SELECT FROM pg_catalog.pg_default_acl AS d
+        WHERE
+            d.defaclrole = o.oid AND d.defaclnamespace = 0 AND d.defaclobjtype = 'f'
+            AND NOT EXISTS (
+                SELECT FROM pg_catalog.aclexplode(d.defaclacl) AS x
+                WHERE x.grantee = 0 AND x.privilege_type = 'EXECUTE'
+            )
+    )

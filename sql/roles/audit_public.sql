@@ -24,7 +24,8 @@ CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS x
 WHERE c.relnamespace = 'xferity'::regnamespace AND x.grantee = 0
 
 UNION ALL
-SELECT 'security definer',
+SELECT
+    'security definer',
     format('SECURITY DEFINER function %s does not pin search_path', p.oid::regprocedure)
 FROM pg_catalog.pg_proc AS p
 WHERE

@@ -1,11 +1,11 @@
 -- Role-level findings: missing roles, dangerous attributes, memberships the model does not have.
 WITH model (rolname, kind, must_login) AS (
     VALUES
-    ({owner}::text, 'owner', false),
-    ({migrator}::text, 'migrator', true),
-    ({app}::text, 'app', true),
-    ({worker}::text, 'worker', true),
-    ({readonly}::text, 'readonly', true)
+    ({owner}::text, 'owner', FALSE),
+    ({migrator}::text, 'migrator', TRUE),
+    ({app}::text, 'app', TRUE),
+    ({worker}::text, 'worker', TRUE),
+    ({readonly}::text, 'readonly', TRUE)
 )
 
 SELECT 'missing' AS finding, format('role %I does not exist', m.rolname) AS detail
@@ -13,10 +13,11 @@ FROM model AS m
 WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = m.rolname)
 
 UNION ALL
-SELECT 'excess', format('role %I has attribute %s', r.rolname, attribute)
+SELECT 'excess', format('role %I has attribute %s', r.rolname, a.attribute)
 FROM model AS m
-INNER JOIN pg_catalog.pg_roles AS r ON r.rolname = m.rolname
-CROSS JOIN LATERAL (
+INNER JOIN pg_catalog.pg_roles AS r ON m.rolname = r.rolname
+CROSS JOIN
+    LATERAL (
     VALUES
     ('SUPERUSER', r.rolsuper),
     ('CREATEDB', r.rolcreatedb),
@@ -24,13 +25,13 @@ CROSS JOIN LATERAL (
     ('REPLICATION', r.rolreplication),
     ('BYPASSRLS', r.rolbypassrls),
     ('LOGIN', r.rolcanlogin AND NOT m.must_login)
-) AS a (attribute, present)
+    ) AS a (attribute, present)
 WHERE a.present
 
 UNION ALL
 SELECT 'missing', format('role %I cannot log in (LOGIN)', r.rolname)
 FROM model AS m
-INNER JOIN pg_catalog.pg_roles AS r ON r.rolname = m.rolname
+INNER JOIN pg_catalog.pg_roles AS r ON m.rolname = r.rolname
 WHERE m.must_login AND NOT r.rolcanlogin
 
 UNION ALL

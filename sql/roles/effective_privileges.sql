@@ -3,7 +3,7 @@
 WITH roles AS (
     SELECT r.rolname::text AS grantee, r.oid AS role_oid
     FROM pg_catalog.pg_roles AS r
-    WHERE r.rolname = ANY({role_names}::text[])
+    WHERE r.rolname = any({role_names}::text[])
 ),
 
 relations AS (
@@ -71,7 +71,9 @@ held AS (
     UNION ALL
     SELECT
         r.grantee, r.role_oid, 'function',
-        format('%I.%I(%s)', n.nspname, f.proname, pg_catalog.pg_get_function_identity_arguments(f.oid)),
+        format(
+            '%I.%I(%s)', n.nspname, f.proname, pg_catalog.pg_get_function_identity_arguments(f.oid)
+        ),
         NULL, 'EXECUTE', coalesce(f.proacl, pg_catalog.acldefault('f', f.proowner))
     FROM roles AS r
     CROSS JOIN pg_catalog.pg_proc AS f
@@ -87,13 +89,13 @@ SELECT
     h.privilege,
     CASE
         WHEN EXISTS (
-            SELECT FROM pg_catalog.aclexplode(h.acl) AS x
-            WHERE x.grantee = h.role_oid AND x.privilege_type = h.privilege
-        ) THEN 'direct grant'
+                SELECT FROM pg_catalog.aclexplode(h.acl) AS x
+                WHERE x.grantee = h.role_oid AND x.privilege_type = h.privilege
+            ) THEN 'direct grant'
         WHEN EXISTS (
-            SELECT FROM pg_catalog.aclexplode(h.acl) AS x
-            WHERE x.grantee = 0 AND x.privilege_type = h.privilege
-        ) THEN 'PUBLIC'
+                SELECT FROM pg_catalog.aclexplode(h.acl) AS x
+                WHERE x.grantee = 0 AND x.privilege_type = h.privilege
+            ) THEN 'PUBLIC'
         ELSE 'role membership'
     END AS held_via
 FROM held AS h

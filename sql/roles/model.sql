@@ -47,7 +47,7 @@ relation_columns AS (
         a.attname::text AS attname,
         -- Token hashes, password hashes, ciphertext, nonces and private-key references.
         a.attname ~ '(password|secret|token|ciphertext|nonce|private_key|vault_ref|_hash$)'
-        AS sensitive
+            AS sensitive
     FROM relations AS r
     INNER JOIN pg_catalog.pg_attribute AS a ON r.oid = a.attrelid
     WHERE r.relkind IN ('r', 'p', 'v', 'm') AND a.attnum > 0 AND NOT a.attisdropped
@@ -69,17 +69,18 @@ partly_sensitive AS (
 )
 
 -- Every runtime role resolves names in the schema.
-SELECT grantee, 'schema' AS object_type, 'xferity' AS object_name,
+SELECT
+    g.grantee, 'schema' AS object_type, 'xferity' AS object_name,
     NULL::text AS column_name, 'USAGE' AS privilege
-FROM roles, unnest(ARRAY[roles.app, roles.worker, roles.readonly]) AS grantee
+FROM roles, unnest(ARRAY[roles.app, roles.worker, roles.readonly]) AS g (grantee)
 
 -- Application: DML on every table, read-only on the runner's bookkeeping.
 UNION ALL
-SELECT roles.app, 'table', r.qualified, NULL, privilege
-FROM roles, relations AS r, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS privilege
+SELECT roles.app, 'table', r.qualified, NULL, p.privilege
+FROM roles, relations AS r, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p (privilege)
 WHERE
     r.relkind IN ('r', 'p')
-    AND (r.relname NOT IN (SELECT relname FROM tracking_tables) OR privilege = 'SELECT')
+    AND (r.relname NOT IN (SELECT t.relname FROM tracking_tables AS t) OR p.privilege = 'SELECT')
 
 -- Application: read every view.
 UNION ALL
@@ -97,13 +98,13 @@ WHERE r.relkind = 'S'
 UNION ALL
 SELECT roles.app, 'function', f.signature, NULL, 'EXECUTE'
 FROM roles, functions AS f
-WHERE f.proname NOT IN (SELECT proname FROM admin_functions)
+WHERE f.proname NOT IN (SELECT a.proname FROM admin_functions AS a)
 
 -- Worker: the job API only.
 UNION ALL
 SELECT roles.worker, 'function', f.signature, NULL, 'EXECUTE'
 FROM roles, functions AS f
-WHERE f.proname IN (SELECT proname FROM job_api)
+WHERE f.proname IN (SELECT j.proname FROM job_api AS j)
 
 -- Read-only: whole relations with no sensitive column.
 UNION ALL
@@ -112,11 +113,13 @@ FROM roles, relations AS r
 WHERE
     r.relkind IN ('r', 'p', 'v', 'm')
     AND NOT r.sensitive
-    AND r.oid NOT IN (SELECT oid FROM partly_sensitive)
+    AND r.oid NOT IN (SELECT ps.oid FROM partly_sensitive AS ps)
 
 -- Read-only: the other columns of relations that hold a sensitive one.
 UNION ALL
 SELECT roles.readonly, 'column', c.qualified, c.attname, 'SELECT'
 FROM roles, relation_columns AS c
 INNER JOIN relations AS r ON c.oid = r.oid
-WHERE NOT c.sensitive AND NOT r.sensitive AND c.oid IN (SELECT oid FROM partly_sensitive)
+WHERE
+    NOT c.sensitive AND NOT r.sensitive
+    AND c.oid IN (SELECT ps.oid FROM partly_sensitive AS ps)

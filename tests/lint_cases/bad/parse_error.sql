@@ -1,0 +1,3 @@
+-- Not SQL at all.
+
+CREATE TABEL xferity.oops (id bigint);

@@ -1,0 +1,3 @@
+-- A type change rewrites the table under an ACCESS EXCLUSIVE lock.
+
+ALTER TABLE xferity.counters ALTER COLUMN total TYPE numeric;

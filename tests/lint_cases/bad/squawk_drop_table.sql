@@ -1,0 +1,3 @@
+-- Older workers still use the table.
+
+DROP TABLE xferity.legacy_counters;
