@@ -291,3 +291,24 @@ def test_real_migration_set_applies_on_empty_database(fresh_db: str) -> None:
     assert result.exit_code == 0, result.stderr
     assert scalar(fresh_db, "SELECT obj_description('xferity'::regnamespace)") is not None
     assert run_cli("status", "--dsn", fresh_db).exit_code == 0
+
+
+def test_migration_waiting_on_a_table_lock_gives_up_and_rolls_back(
+    fresh_db: str, tmp_path: Path
+) -> None:
+    migrations = write_migrations(tmp_path / "m", BASE_SET)
+    assert run_cli("apply", "--dsn", fresh_db, "--migrations-dir", str(migrations)).exit_code == 0
+    write_migrations(
+        migrations,
+        {"0004_alter.sql": "ALTER TABLE xferity.widgets ADD COLUMN colour text;\n"},
+    )
+    with psycopg.connect(fresh_db) as reader:  # a long transaction holding a table lock
+        reader.execute("SELECT * FROM xferity.widgets")
+        result = run_cli(
+            "apply", "--dsn", fresh_db, "--migrations-dir", str(migrations),
+            "--statement-lock-timeout", "0.5",
+        )  # fmt: skip
+    assert result.exit_code == 1
+    assert "lock timeout" in result.stderr and "55P03" in result.stderr
+    assert "--statement-lock-timeout" in result.stderr
+    assert scalar(fresh_db, "SELECT count(*) FROM xferity.schema_migrations") == 3

@@ -93,6 +93,13 @@ def main() -> None:
     help="Seconds to wait for another apply holding the migration lock.",
 )
 @click.option(
+    "--statement-lock-timeout",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="Seconds a transactional migration may wait for a table lock (0: no limit).",
+)
+@click.option(
     "--owner-role",
     default=RoleNames().owner,
     show_default=True,
@@ -106,6 +113,7 @@ def apply(
     migrations_dir: Path | None,
     dry_run: bool,
     lock_timeout: float,
+    statement_lock_timeout: float,
     owner_role: str,
     as_json: bool,
 ) -> None:
@@ -115,7 +123,7 @@ def apply(
         if dry_run:
             _dry_run(session, as_json)
             return
-        report = session.apply(lock_timeout, owner_role)
+        report = session.apply(lock_timeout, owner_role, int(statement_lock_timeout * 1000))
         if as_json:
             click.echo(
                 json.dumps(

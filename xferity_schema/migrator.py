@@ -106,6 +106,7 @@ def apply_migrations(
     migrations: Sequence[Migration],
     *,
     lock_timeout_seconds: float = 300.0,
+    statement_lock_timeout_ms: int = 10_000,
     progress: Progress = lambda _line: None,
 ) -> ApplyReport:
     """Apply every pending migration in order under the migration lock."""
@@ -118,7 +119,7 @@ def apply_migrations(
         state.refuse_if_unsafe()
         report = ApplyReport(already_up_to_date=not state.pending)
         for migration in state.pending:
-            elapsed_ms = _apply_one(conn, migration)
+            elapsed_ms = _apply_one(conn, migration, statement_lock_timeout_ms)
             report.applied.append((migration.id, elapsed_ms))
             progress(f"applied {migration.id} ({elapsed_ms} ms)")
         return report
@@ -179,10 +180,15 @@ def _prepare_session(conn: Connection) -> None:
         conn.execute("SET client_connection_check_interval = '1s'")
 
 
-def _apply_one(conn: Connection, migration: Migration) -> int:
+def _apply_one(conn: Connection, migration: Migration, lock_timeout_ms: int) -> int:
     started = time.monotonic()
     if migration.transactional:
         with conn.transaction():
+            if lock_timeout_ms > 0:
+                conn.execute(
+                    load_query("runner/set_local_lock_timeout"),
+                    {"lock_timeout": f"{lock_timeout_ms}ms"},
+                )
             _run_statements(conn, migration)
             elapsed_ms = _elapsed_ms(started)
             _record(conn, migration, elapsed_ms)
@@ -207,6 +213,9 @@ def _failure_message(migration: Migration, index: int, text: str, exc: psycopg.E
     diag = exc.diag
     error = (diag.message_primary or str(exc)).strip()
     code = f" [SQLSTATE {diag.sqlstate}]" if diag.sqlstate else ""
+    if diag.sqlstate == "55P03":
+        error += " (another session holds a conflicting lock; retry when it is done, or raise "
+        error += "--statement-lock-timeout)"
     outcome = (
         "rolled back, nothing applied"
         if migration.transactional

