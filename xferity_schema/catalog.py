@@ -116,9 +116,17 @@ class SchemaSnapshot:
 
 
 def snapshot_schema(
-    conn: Connection, schema: str = SCHEMA, *, alias_schema_owner: bool = True
+    conn: Connection,
+    schema: str = SCHEMA,
+    *,
+    alias_schema_owner: bool = True,
+    role_aliases: Mapping[str, str] | None = None,
 ) -> SchemaSnapshot:
-    """Read the schema's definition in one transaction (nothing is written)."""
+    """Read the schema's definition in one transaction (nothing is written).
+
+    `role_aliases` renames roles (e.g. the role model's, {"xferity_app": "<app role>"}) so that
+    databases whose roles have other names compare equal; the schema's owner becomes
+    `<schema owner>` unless `role_aliases` names it."""
     params = {"schema": schema}
     objects: dict[str, dict[str, Attributes]] = {}
     with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
@@ -137,8 +145,11 @@ def snapshot_schema(
         _add_default_privileges(objects, cur.fetchall())
     schema_row = objects.get("schema", {}).get(_quote_free(schema))
     owner = schema_row.get("owner") if schema_row else None
-    if alias_schema_owner and isinstance(owner, str):
-        objects = _alias_role(objects, owner, SCHEMA_OWNER_ALIAS)
+    aliases = dict(role_aliases or {})
+    if alias_schema_owner and isinstance(owner, str) and owner not in aliases:
+        aliases[owner] = SCHEMA_OWNER_ALIAS
+    if aliases:
+        objects = _alias_roles(objects, aliases)
     return SchemaSnapshot(
         schema=schema,
         server_version=conn.info.parameter_status("server_version") or "",
@@ -207,15 +218,18 @@ def _add_default_privileges(
         del objects["default privileges"]
 
 
-def _alias_role(
-    objects: dict[str, dict[str, Attributes]], role: str, alias: str
+def _alias_roles(
+    objects: dict[str, dict[str, Attributes]], aliases: Mapping[str, str]
 ) -> dict[str, dict[str, Attributes]]:
-    """Rename `role` to `alias` wherever a role name appears: owners, grantees, policy roles,
-    and the role of default-privilege entries (part of their name)."""
-    grant_prefix = f"{role}: "
+    """Rename roles wherever a role name appears: owners, grantees, policy roles, and the role
+    of default-privilege entries (part of their name)."""
+
+    def rename(role: str) -> str:
+        return aliases.get(role, role)
 
     def rename_grant(text: str) -> str:
-        return alias + text[len(role) :] if text.startswith(grant_prefix) else text
+        grantee, separator, privilege = text.partition(": ")
+        return rename(grantee) + separator + privilege
 
     renamed: dict[str, dict[str, Attributes]] = {}
     for kind, named in objects.items():
@@ -223,16 +237,17 @@ def _alias_role(
         for name, attributes in named.items():
             new_attributes: Attributes = {}
             for key, value in attributes.items():
-                if key in ("owner", "for_role") and value == role:
-                    new_attributes[key] = alias
+                if key in ("owner", "for_role") and isinstance(value, str):
+                    new_attributes[key] = rename(value)
                 elif key == "grants" and isinstance(value, list):
                     new_attributes[key] = sorted(rename_grant(v) for v in value)
                 elif key == "roles" and isinstance(value, list):
-                    new_attributes[key] = sorted(alias if v == role else v for v in value)
+                    new_attributes[key] = sorted(rename(v) for v in value)
                 else:
                     new_attributes[key] = value
-            if kind == "default privileges" and attributes.get("for_role") == role:
-                name = name.replace(f"for role {role}", f"for role {alias}", 1)
+            role = attributes.get("for_role")
+            if kind == "default privileges" and isinstance(role, str) and role in aliases:
+                name = name.replace(f"for role {role}", f"for role {aliases[role]}", 1)
             renamed[kind][name] = new_attributes
     return renamed
 

@@ -13,313 +13,33 @@ For one server:
 
 from __future__ import annotations
 
-import json
-import subprocess
-import tarfile
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 
 import psycopg
-from psycopg import sql
-from psycopg.rows import dict_row
 
-from xferity_schema.catalog import SCHEMA, SchemaSnapshot, snapshot_schema
+from xferity_schema.catalog import SchemaSnapshot, snapshot_schema
+from xferity_schema.data_sample import compare_data, keys_still_there, sample_data
 from xferity_schema.demo import load_demo_data
 from xferity_schema.errors import XferitySchemaError
-from xferity_schema.migration_set import Migration, read_migration_set
+from xferity_schema.migration_set import Migration
 from xferity_schema.migrator import Connection, apply_migrations
-from xferity_schema.queries import load_query
-from xferity_schema.schema_diff import SchemaDiff, diff_snapshots
+from xferity_schema.schema_diff import diff_snapshots
 from xferity_schema.scratch import ScratchServer
-from xferity_schema.upgrade_migrators import Migrator, RoleModelMigrator
+from xferity_schema.upgrade_migrators import Migrator, RoleModelMigrator, SuperuserMigrator
+from xferity_schema.upgrade_points import StartingPoint
+from xferity_schema.upgrade_report import CheckResult, ServerReport
 
-TRACKING_TABLES = ("schema_migrations", "schema_migration_log")
-SAMPLE_ROWS = 5
 T = TypeVar("T")
 Progress = Callable[[str], None]
 
 
-class UpgradeCheckError(XferitySchemaError):
-    """A starting point could not be prepared (bad git ref, missing directory)."""
-
-
-# -- starting points ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class StartingPoint:
-    """Where an upgrade starts: these migration files applied, with their demo data."""
-
-    label: str
-    migrations: tuple[Migration, ...]
-    demo_dir: Path | None  # demo files of the starting point's own sql/, when it has them
-
-    @property
-    def migration_ids(self) -> list[str]:
-        return [m.id for m in self.migrations]
-
-
-def prefix_starting_points(
-    current: Sequence[Migration], demo_dir: Path | None
-) -> list[StartingPoint]:
-    """Every prefix of the history: nothing applied, then 1 … N-1 migrations applied."""
-    points = [StartingPoint("empty database", (), demo_dir)]
-    for k in range(1, len(current)):
-        points.append(StartingPoint(f"after {current[k - 1].id}", tuple(current[:k]), demo_dir))
-    return points
-
-
-def directory_starting_point(directory: Path) -> StartingPoint:
-    """A released package's `sql/` (or its `sql/migrations`)."""
-    migrations_dir = directory / "migrations" if (directory / "migrations").is_dir() else directory
-    if not migrations_dir.is_dir():
-        raise UpgradeCheckError(f"--from-dir {directory}: no such directory")
-    migrations = read_migration_set(migrations_dir)
-    demo = migrations_dir.parent / "demo"
-    last = migrations[-1].id if migrations else "no migrations"
-    return StartingPoint(
-        f"{directory} ({last})", tuple(migrations), demo if demo.is_dir() else None
-    )
-
-
-def git_ref_starting_point(ref: str, sql_dir: Path, workdir: Path) -> StartingPoint:
-    """The sql/ of a git ref of the repository holding `sql_dir`, extracted into `workdir`."""
-    top = _git(sql_dir, "rev-parse", "--show-toplevel").strip()
-    relative = sql_dir.resolve().relative_to(Path(top).resolve()).as_posix()
-    archive = subprocess.run(
-        ["git", "-C", top, "archive", "--format=tar", ref, "--", f"{relative}/migrations"]
-        + ([f"{relative}/demo"] if _git_has_path(top, ref, f"{relative}/demo") else []),
-        capture_output=True,
-        check=False,
-    )
-    if archive.returncode != 0:
-        message = archive.stderr.decode(errors="replace").strip().splitlines()
-        raise UpgradeCheckError(
-            f"--from {ref}: git archive failed: {message[-1] if message else 'unknown error'}"
-        )
-    target = workdir / f"ref-{uuid.uuid4().hex[:8]}"
-    target.mkdir(parents=True)
-    with tempfile.TemporaryFile() as buffer:
-        buffer.write(archive.stdout)
-        buffer.seek(0)
-        with tarfile.open(fileobj=buffer, mode="r:") as tar:
-            tar.extractall(target, filter="data")
-    point = directory_starting_point(target / relative)
-    last = point.migrations[-1].id if point.migrations else "no migrations"
-    return StartingPoint(f"git ref {ref} ({last})", point.migrations, point.demo_dir)
-
-
-def _git(where: Path, *args: str) -> str:
-    result = subprocess.run(
-        ["git", "-C", str(where), *args], capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        detail = result.stderr.strip().splitlines()
-        raise UpgradeCheckError(f"git {args[0]} in {where}: {detail[-1] if detail else 'failed'}")
-    return result.stdout
-
-
-def _git_has_path(top: str, ref: str, path: str) -> bool:
-    result = subprocess.run(
-        ["git", "-C", top, "cat-file", "-e", f"{ref}:{path}"], capture_output=True, check=False
-    )
-    return result.returncode == 0
-
-
-# -- results ------------------------------------------------------------------------------------
-@dataclass
-class CheckResult:
-    name: str
-    kind: str  # "fresh install" | "upgrade" | "rollback" | "re-apply"
-    passed: bool = True
-    skipped: bool = False
-    seconds: float = 0.0
-    problems: list[str] = field(default_factory=list)
-    diff: SchemaDiff | None = None
-
-    def fail(self, problem: str) -> None:
-        self.passed = False
-        self.problems.append(problem)
-
-    def skip(self, reason: str) -> None:
-        """Not run, and not a failure of its own (the reason names what stopped it)."""
-        self.skipped = True
-        self.problems.append(reason)
-
-    @property
-    def status(self) -> str:
-        if self.skipped:
-            return "skip"
-        return "pass" if self.passed else "FAIL"
-
-    def details(self) -> list[str]:
-        lines = list(self.problems)
-        if self.diff is not None and not self.diff.equal:
-            lines.append(f"schema differs ({self.diff.left_label} vs {self.diff.right_label}):")
-            lines += [f"  {d.text}" for d in self.diff.differences]
-        return lines
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "kind": self.kind,
-            "passed": self.passed,
-            "skipped": self.skipped,
-            "seconds": round(self.seconds, 3),
-            "problems": self.problems,
-            "differences": [d.to_json() for d in self.diff.differences] if self.diff else [],
-        }
-
-
-@dataclass
-class ServerReport:
-    server: str
-    version: str
-    results: list[CheckResult] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def passed(self) -> bool:
-        return all(r.passed for r in self.results)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "server": self.server,
-            "version": self.version,
-            "passed": self.passed,
-            "seconds": round(self.seconds, 3),
-            "checks": [r.to_json() for r in self.results],
-        }
-
-
-@dataclass
-class UpgradeReport:
-    servers: list[ServerReport] = field(default_factory=list)
-
-    @property
-    def passed(self) -> bool:
-        return all(s.passed for s in self.servers)
-
-    def to_json_text(self) -> str:
-        return json.dumps(
-            {"passed": self.passed, "servers": [s.to_json() for s in self.servers]}, indent=2
-        )
-
-    def render(self) -> str:
-        lines: list[str] = []
-        for report in self.servers:
-            lines.append(f"PostgreSQL {report.version} ({report.server}):")
-            width = max((len(r.name) for r in report.results), default=10)
-            for result in report.results:
-                lines.append(f"  {result.name:<{width}}  {result.status:<4} {result.seconds:6.1f}s")
-                lines += [f"      {line}" for line in result.details()]
-            failed = sum(1 for r in report.results if not r.passed)
-            skipped = sum(1 for r in report.results if r.skipped and r.passed)
-            lines.append(
-                f"  {len(report.results)} checks: {len(report.results) - failed - skipped} "
-                f"passed, {failed} failed, {skipped} skipped ({report.seconds:.1f}s)"
-            )
-        lines.append("upgrade check passed" if self.passed else "upgrade check FAILED")
-        return "\n".join(lines)
-
-
-# -- demo data ----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class TableSample:
-    row_count: int
-    key: tuple[str, ...]  # primary key columns; empty: rows are counted, not compared
-    rows: tuple[dict[str, Any], ...]
-
-
-def sample_data(
-    conn: Connection,
-    schema: str = SCHEMA,
-    keys: dict[str, tuple[str, ...]] | None = None,
-) -> dict[str, TableSample]:
-    """Row count of every table, and its first rows by primary key (or by `keys[table]`)."""
-    samples: dict[str, TableSample] = {}
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(load_query("catalog/data_tables"), {"schema": schema})
-        tables = [
-            (str(r["table_name"]), tuple(r["key_columns"]))
-            for r in cur.fetchall()
-            if r["table_name"] not in TRACKING_TABLES  # their rows record migrations, not data
-        ]
-    for table, primary_key in tables:
-        identifier = sql.Identifier(schema, table)
-        count_row = conn.execute(
-            load_query("catalog/count_rows").format(table=identifier)
-        ).fetchone()
-        key = (keys or {}).get(table, primary_key)
-        rows: list[dict[str, Any]] = []
-        if key:
-            query = load_query("catalog/sample_rows").format(
-                table=identifier, key=sql.SQL(", ").join(sql.Identifier(c) for c in key)
-            )
-            fetched = conn.execute(query, {"limit": SAMPLE_ROWS}).fetchall()
-            rows = [cast(dict[str, Any], r[0]) for r in fetched]
-        count = cast(int, count_row[0]) if count_row else 0
-        samples[table] = TableSample(count, key, tuple(rows))
-    return samples
-
-
-def compare_data(
-    before: dict[str, TableSample], after: dict[str, TableSample], schema: str = SCHEMA
-) -> list[str]:
-    """What happened to the demo data: lost tables, changed row counts, changed values in the
-    columns that still exist."""
-    problems: list[str] = []
-    for table, was in sorted(before.items()):
-        name = f"{schema}.{table}"
-        now = after.get(table)
-        if now is None:
-            if was.row_count:
-                problems.append(f"demo data: table {name} ({was.row_count} rows) is gone")
-            continue
-        if now.row_count != was.row_count:
-            problems.append(f"demo data: {name} had {was.row_count} rows, now {now.row_count}")
-            continue
-        if now.key != was.key:
-            continue  # the old key is gone: rows can no longer be matched, only counted
-        for old_row, new_row in zip(was.rows, now.rows, strict=False):
-            key_text = ", ".join(f"{c}={old_row.get(c)}" for c in was.key)
-            changed = [
-                column
-                for column in old_row
-                if column in new_row and _as_text(old_row[column]) != _as_text(new_row[column])
-            ]
-            for column in changed:
-                problems.append(
-                    f"demo data: {name} ({key_text}): {column} was {_as_text(old_row[column])}, "
-                    f"now {_as_text(new_row[column])}"
-                )
-    return problems
-
-
-def _as_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-
-
-def _keys_still_there(
-    before: dict[str, TableSample], conn: Connection
-) -> dict[str, tuple[str, ...]]:
-    """Sample the upgraded tables by the old key where its columns still exist."""
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(load_query("catalog/data_tables"), {"schema": SCHEMA})
-        columns = {str(r["table_name"]): set(r["column_names"]) for r in cur.fetchall()}
-    return {
-        table: sample.key
-        for table, sample in before.items()
-        if sample.key and set(sample.key) <= columns.get(table, set())
-    }
-
-
-# -- the check ----------------------------------------------------------------------------------
 @dataclass
 class _Context:
     server: ScratchServer
@@ -466,7 +186,7 @@ def _upgrade_from(
             context.apply(dbname, context.current)
             stage = "comparing"
             result.diff = diff_snapshots(fresh, snapshot_schema(conn), "fresh", "upgraded")
-            after = sample_data(conn, keys=_keys_still_there(before, conn))
+            after = sample_data(conn, keys=keys_still_there(before, conn))
         except (XferitySchemaError, psycopg.Error) as exc:
             result.fail(_problem(stage, exc))
             return
@@ -550,13 +270,23 @@ def _reapply(
 
 
 # -- verify -------------------------------------------------------------------------------------
-def expected_snapshot(server: ScratchServer, migrations: Sequence[Migration]) -> SchemaSnapshot:
-    """What `migrations` produce: applied to a scratch database on `server`, snapshotted."""
+def expected_snapshot(
+    server: ScratchServer,
+    migrations: Sequence[Migration],
+    *,
+    migrator: Migrator | None = None,
+    role_aliases: Mapping[str, str] | None = None,
+    progress: Progress = lambda _line: None,
+) -> SchemaSnapshot:
+    """What `migrations` produce: applied by `migrator` (default: the superuser) to a scratch
+    database on `server`, snapshotted with `role_aliases`."""
+    chosen: Migrator = migrator or SuperuserMigrator()
     name = f"xferity_verify_{uuid.uuid4().hex[:10]}"
-    dsn = server.create_database(name)
-    try:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            apply_migrations(conn, migrations)
-            return snapshot_schema(conn)
-    finally:
-        server.drop_database(name)
+    with chosen.on_server(server, progress):
+        dsn = server.create_database(name)
+        try:
+            chosen.apply(server, name, migrations)
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                return snapshot_schema(conn, role_aliases=role_aliases)
+        finally:
+            server.drop_database(name)

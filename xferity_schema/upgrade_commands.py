@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Generator
+from contextlib import closing
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -18,23 +19,27 @@ import click
 
 from xferity_schema.catalog import snapshot_schema
 from xferity_schema.connection import connect
-from xferity_schema.errors import ExitCode, XferitySchemaError
+from xferity_schema.errors import ConfigError, ExitCode, XferitySchemaError
 from xferity_schema.migration_set import read_migration_set
 from xferity_schema.paths import migrations_dir as default_migrations_dir
+from xferity_schema.roles import RoleNames
 from xferity_schema.schema_diff import SchemaDiff, diff_snapshots
 from xferity_schema.scratch import ScratchServer, scratch_server
 from xferity_schema.session import open_session
 from xferity_schema.settings import ConnectionTarget, parse_dsn
-from xferity_schema.upgrade_check import (
+from xferity_schema.upgrade_check import check_upgrade, expected_snapshot
+from xferity_schema.upgrade_migrators import (
+    RoleModelMigrator,
+    SuperuserMigrator,
+    role_model_aliases,
+)
+from xferity_schema.upgrade_points import (
     StartingPoint,
-    UpgradeReport,
-    check_upgrade,
     directory_starting_point,
-    expected_snapshot,
     git_ref_starting_point,
     prefix_starting_points,
 )
-from xferity_schema.upgrade_migrators import RoleModelMigrator, SuperuserMigrator
+from xferity_schema.upgrade_report import UpgradeReport
 
 TEST_DSN_ENV = "XFERITY_TEST_DSN"
 Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
@@ -67,15 +72,12 @@ _PG_BIN = click.option(
 )
 
 
-@contextmanager
-def _servers(pg_bins: tuple[Path, ...], dsn: str | None) -> Iterator[list[ScratchServer]]:
-    """The scratch servers to run on: one throwaway cluster per --pg-bin, else `dsn`'s
-    existing server, else one throwaway cluster from the embedded binaries."""
-    with ExitStack() as stack:
-        if pg_bins:
-            yield [stack.enter_context(scratch_server(None, b)) for b in pg_bins]
-        else:
-            yield [stack.enter_context(scratch_server(dsn or None, None))]
+def _servers(pg_bins: tuple[Path, ...], dsn: str | None) -> Generator[ScratchServer, None, None]:
+    """The scratch servers to run on, one at a time: a throwaway cluster per --pg-bin, else
+    `dsn`'s existing server, else a throwaway cluster from the embedded binaries."""
+    for bin_dir in pg_bins or (None,):
+        with scratch_server(None if pg_bins else dsn or None, bin_dir) as server:
+            yield server
 
 
 @click.command("check-upgrade")
@@ -135,7 +137,7 @@ def check_upgrade_command(
         points += [git_ref_starting_point(r, current_dir.parent, Path(workdir)) for r in from_refs]
         points += [directory_starting_point(d) for d in from_dirs]
         report = UpgradeReport()
-        with _servers(pg_bins, os.environ.get(TEST_DSN_ENV)) as servers:
+        with closing(_servers(pg_bins, os.environ.get(TEST_DSN_ENV))) as servers:
             for server in servers:
                 migrator = SuperuserMigrator() if as_superuser else RoleModelMigrator()
                 say(
@@ -184,6 +186,19 @@ def check_upgrade_command(
     default=None,
     help="Directory of PostgreSQL binaries for the throwaway scratch cluster.",
 )
+@click.option(
+    "--role-model",
+    is_flag=True,
+    help="The live database follows the role model (`xferity-schema grants`): build the "
+    "expected schema the same way and compare its roles by what they are, not by name.",
+)
+@click.option(
+    "--role-names",
+    metavar="OWNER,MIGRATOR,APP,WORKER,READONLY",
+    default=",".join(asdict(RoleNames()).values()),
+    show_default=True,
+    help="With --role-model: the live database's five role names, in this order.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
 def verify_command(
     dsn: str | None,
@@ -191,25 +206,50 @@ def verify_command(
     migrations_dir: Path | None,
     scratch_dsn: str | None,
     pg_bin: Path | None,
+    role_model: bool,
+    role_names: str,
     as_json: bool,
 ) -> None:
     """Compare a live database with what its applied migrations should have produced.
 
     Finds drift made by hand. Exit 0 when equal, 4 when the schema differs, 1 on errors."""
     say = _say(as_json)
+    live_aliases = role_model_aliases(_role_names(role_names)) if role_model else None
     with open_session(dsn, config_path, migrations_dir, say) as session:
         state = session.state()
         state.refuse_if_unsafe()
         applied = {a.migration_id for a in state.applied}
         migrations = [m for m in session.migrations if m.id in applied]
-        live = snapshot_schema(session.conn)
+        live = snapshot_schema(session.conn, role_aliases=live_aliases)
         target = session.target.redacted()
     if not migrations:
         raise XferitySchemaError(f"{target} has no applied migrations: nothing to verify")
+    migrator = RoleModelMigrator() if role_model else SuperuserMigrator()
     with scratch_server(scratch_dsn, pg_bin) as server:
-        say(f"building the expected schema ({len(migrations)} migrations) on {server.description}")
-        expected = expected_snapshot(server, migrations)
+        say(
+            f"building the expected schema ({len(migrations)} migrations, applied by "
+            f"{migrator.description}) on {server.description}"
+        )
+        expected = expected_snapshot(
+            server,
+            migrations,
+            migrator=migrator,
+            role_aliases=role_model_aliases(migrator.names)
+            if isinstance(migrator, RoleModelMigrator)
+            else None,
+            progress=say,
+        )
     _finish(diff_snapshots(expected, live, "expected", "live"), as_json)
+
+
+def _role_names(text: str) -> RoleNames:
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) != len(fields(RoleNames)):
+        raise ConfigError(
+            f"--role-names takes {len(fields(RoleNames))} comma-separated names "
+            f"(owner, migrator, app, worker, readonly), not {text!r}"
+        )
+    return RoleNames(*parts)
 
 
 @click.command("diff")

@@ -28,6 +28,18 @@ from xferity_schema.scratch import ScratchServer
 Progress = Callable[[str], None]
 
 
+def role_model_aliases(names: RoleNames) -> dict[str, str]:
+    """Each role of the model by what it is, so that databases whose role model uses other
+    names compare equal (see catalog.snapshot_schema)."""
+    return {
+        names.owner: "<owner role>",
+        names.migrator: "<migrator role>",
+        names.app: "<app role>",
+        names.worker: "<worker role>",
+        names.readonly: "<readonly role>",
+    }
+
+
 class Migrator(Protocol):
     description: str
 

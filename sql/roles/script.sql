@@ -50,11 +50,15 @@ BEGIN
             c.relnamespace = 'xferity'::regnamespace
             AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
             AND pg_catalog.pg_get_userbyid(c.relowner) <> {owner_name}
-            AND NOT EXISTS (
-                SELECT FROM pg_catalog.pg_depend AS d
-                WHERE
-                    d.classid = 'pg_class'::regclass AND d.objid = c.oid
-                    AND d.deptype IN ('a', 'i')
+            -- A sequence owned by a column (identity, serial) follows its table.
+            AND NOT (
+                c.relkind = 'S'
+                AND EXISTS (
+                    SELECT FROM pg_catalog.pg_depend AS d
+                    WHERE
+                        d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                        AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                )
             )
     LOOP
         EXECUTE format('ALTER TABLE %s OWNER TO %I', item.name, {owner_name});

@@ -1,0 +1,2 @@
+-- Rows in one table; the table name is composed with psycopg.sql.Identifier.
+SELECT count(*) FROM {table}
