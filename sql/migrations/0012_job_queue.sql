@@ -23,8 +23,9 @@
 -- retry_backoff_base 5s, retry_backoff_cap 60s, job_execution_timeout 300s.
 --
 -- The functions are SECURITY DEFINER with a pinned search_path, so that a
--- worker role can hold EXECUTE on them and nothing else (see the privileges
--- migration); EXECUTE is revoked from PUBLIC here for the same reason.
+-- worker role can hold EXECUTE on them and nothing else (the worker role of
+-- `xferity-schema grants`); EXECUTE is revoked from PUBLIC here for the same
+-- reason.
 -- Call them in autocommit (or short READ COMMITTED transactions): now() is the
 -- transaction's start time, and every lease check compares against it.
 
@@ -706,7 +707,7 @@ FROM xferity.jobs AS j
 GROUP BY j.queue, j.state;
 
 COMMENT ON VIEW xferity.queue_depth IS
-'Jobs per queue and state, for metrics and /health. A growing available count or oldest_due_age means the workers do not keep up. Filtering on state IN (''available'', ''running'') is pushed into the scan.';
+'Jobs per queue and state, for metrics and /health. A growing available count or oldest_due_age means the workers do not keep up. It reads the whole table, finished jobs included: poll it every 15 seconds or less often, and keep the history short with prune_finished_jobs.';
 COMMENT ON COLUMN xferity.queue_depth.queue IS 'Queue name.';
 COMMENT ON COLUMN xferity.queue_depth.state IS 'Job state.';
 COMMENT ON COLUMN xferity.queue_depth.jobs IS 'Jobs in this queue and state.';

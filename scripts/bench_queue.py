@@ -1,0 +1,552 @@
+#!/usr/bin/env python3
+"""Benchmark of the job queue's SQL API (migration 0012) against a database you name.
+
+It starts no server: pass --dsn of a migrated, otherwise idle database (a scratch one: the
+benchmark empties xferity.jobs before each run and at the end, and refuses to start when the
+table holds rows unless --truncate is given).
+
+Modes (--mode, comma-separated, default "throughput"):
+  throughput  enqueue --jobs N, then W workers (threads, one connection each) claim batches of B
+              with claim_job and finish them with complete_jobs, for every W in --workers and
+              B in --batch. Prints jobs/s and client-side claim latency percentiles. With
+              --compare-bare, the same run on a bare table of the same shape worked by one
+              `WITH ... FOR UPDATE SKIP LOCKED ... UPDATE` to claim and one UPDATE to finish.
+  latency     claim latency of one worker (claim 1, complete 1) with each --pending count of
+              due jobs, beside --finished finished jobs.
+  soak        W=--soak-workers workers with batch --soak-batch for --soak-seconds while a
+              producer keeps --soak-backlog jobs pending; throughput per --soak-interval.
+
+Example:
+  python scripts/bench_queue.py --dsn postgresql://localhost/xferity_bench \\
+      --mode throughput,latency,soak --workers 1,4,16 --batch 1,10,100 --compare-bare
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import statistics
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict
+
+BARE_SCHEMA = "xferity_bench"
+
+# -- the queries --------------------------------------------------------------------------
+
+FUNCTION_CLAIM = "SELECT id FROM xferity.claim_job(%(worker)s, NULL, %(batch)s)"
+FUNCTION_FINISH = "SELECT xferity.complete_jobs(%(ids)s, %(worker)s)"
+
+# The bare pattern: what claim_job and complete_jobs do, without functions or lease checks.
+BARE_CLAIM = """
+WITH ready AS (
+    SELECT j.id FROM xferity_bench.jobs AS j
+    WHERE j.state = 'available' AND j.attempt < j.max_attempts AND j.run_at <= now()
+    ORDER BY j.priority DESC, j.run_at, j.id
+    LIMIT %(batch)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE xferity_bench.jobs AS j
+SET state = 'running', attempt = j.attempt + 1, locked_by = %(worker)s, locked_at = now(),
+    lease_expires_at = now() + interval '300 seconds'
+FROM ready WHERE j.id = ready.id
+RETURNING j.id
+"""
+BARE_FINISH = """
+UPDATE xferity_bench.jobs
+SET state = 'completed', lease_expires_at = NULL, finished_at = now()
+WHERE id = ANY(%(ids)s) AND locked_by = %(worker)s
+"""
+
+ENQUEUE = """
+SELECT xferity.enqueue_job('bench', jsonb_build_object('n', g))
+FROM generate_series(1, %(count)s) AS g
+"""
+BARE_ENQUEUE = """
+INSERT INTO xferity_bench.jobs (kind, payload)
+SELECT 'bench', jsonb_build_object('n', g) FROM generate_series(1, %(count)s) AS g
+"""
+# Bulk preload for the latency mode: rows as the functions would leave them.
+PRELOAD_FINISHED = """
+INSERT INTO xferity.jobs (
+    kind, payload, state, run_at, attempt, locked_by, locked_at, created_at, finished_at
+)
+SELECT 'bench', jsonb_build_object('n', g), 'completed', now() - interval '2 hours', 1,
+    'preload', now() - interval '2 hours', now() - interval '2 hours', now() - interval '1 hour'
+FROM generate_series(1, %(count)s) AS g
+"""
+PRELOAD_PENDING = """
+INSERT INTO xferity.jobs (kind, payload, run_at, created_at)
+SELECT 'bench', jsonb_build_object('n', g),
+    now() - interval '1 hour' + g * interval '1 millisecond', now() - interval '1 hour'
+FROM generate_series(1, %(count)s) AS g
+"""
+
+
+@dataclass
+class Variant:
+    name: str
+    table: str
+    claim: str
+    finish: str
+    enqueue: str
+
+
+FUNCTIONS = Variant("functions", "xferity.jobs", FUNCTION_CLAIM, FUNCTION_FINISH, ENQUEUE)
+BARE = Variant("bare SQL", f"{BARE_SCHEMA}.jobs", BARE_CLAIM, BARE_FINISH, BARE_ENQUEUE)
+
+
+@dataclass
+class RunResult:
+    variant: str
+    workers: int
+    batch: int
+    jobs: int
+    seconds: float
+    jobs_per_second: float
+    claim_p50_ms: float
+    claim_p99_ms: float
+    claim_max_ms: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# -- plumbing -----------------------------------------------------------------------------
+
+
+def connect(dsn: str) -> psycopg.Connection[tuple[Any, ...]]:
+    return psycopg.connect(dsn, autocommit=True)
+
+
+def truncate(dsn: str, variant: Variant) -> None:
+    schema, table = variant.table.split(".")
+    with connect(dsn) as conn:
+        conn.execute(
+            sql.SQL("TRUNCATE {}.{} RESTART IDENTITY CASCADE").format(
+                sql.Identifier(schema), sql.Identifier(table)
+            )
+        )
+        if variant is FUNCTIONS:
+            conn.execute("TRUNCATE xferity.workers RESTART IDENTITY")
+
+
+def vacuum(dsn: str, variant: Variant) -> None:
+    """Start each run from a vacuumed, analysed table and a fresh checkpoint, so that a run
+    does not pay for the previous run's (or the preload's) dead tuples and dirty buffers."""
+    schema, table = variant.table.split(".")
+    with connect(dsn) as conn:
+        conn.execute(
+            sql.SQL("VACUUM (ANALYZE) {}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+        )
+        # Not superuser (nor pg_checkpoint): measure without the checkpoint.
+        with contextlib.suppress(psycopg.errors.InsufficientPrivilege):
+            conn.execute("CHECKPOINT")
+
+
+def create_bare_table(dsn: str) -> None:
+    """A table of the same shape as xferity.jobs: columns, checks, indexes, storage options."""
+    with connect(dsn) as conn:
+        conn.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(BARE_SCHEMA))
+        )
+        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(BARE_SCHEMA)))
+        conn.execute(
+            sql.SQL("CREATE TABLE {}.jobs (LIKE xferity.jobs INCLUDING ALL)").format(
+                sql.Identifier(BARE_SCHEMA)
+            )
+        )
+        row = conn.execute(
+            "SELECT reloptions FROM pg_class WHERE oid = 'xferity.jobs'::regclass"
+        ).fetchone()
+        options = row[0] if row and row[0] else []
+        for option in options:
+            name, value = str(option).split("=", 1)
+            conn.execute(
+                sql.SQL("ALTER TABLE {}.jobs SET ({} = {})").format(
+                    sql.Identifier(BARE_SCHEMA), sql.Identifier(name), sql.Literal(value)
+                )
+            )
+
+
+def drop_bare_table(dsn: str) -> None:
+    with connect(dsn) as conn:
+        conn.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(BARE_SCHEMA))
+        )
+
+
+def percentile(samples: Sequence[float], fraction: float) -> float:
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def worker_loop(
+    dsn: str,
+    variant: Variant,
+    worker: str,
+    batch: int,
+    start: threading.Barrier,
+    deadline: float | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> tuple[int, list[float]]:
+    """Claim and finish batches: until a claim comes back empty, or with a deadline
+    (time.monotonic()) until then, polling when the queue is momentarily empty."""
+    done = 0
+    latencies: list[float] = []
+    with connect(dsn) as conn:
+        params: dict[str, object] = {"worker": worker, "batch": batch}
+        start.wait()
+        while deadline is None or time.monotonic() < deadline:
+            began = time.perf_counter()
+            ids = [row[0] for row in conn.execute(variant.claim, params)]
+            latencies.append(time.perf_counter() - began)
+            if not ids:
+                if deadline is None:
+                    break
+                time.sleep(0.005)
+                continue
+            conn.execute(variant.finish, {"ids": ids, "worker": worker})
+            done += len(ids)
+            if on_done is not None:
+                on_done(len(ids))
+    return done, latencies
+
+
+# -- modes --------------------------------------------------------------------------------
+
+
+def run_throughput(dsn: str, variant: Variant, jobs: int, workers: int, batch: int) -> RunResult:
+    truncate(dsn, variant)
+    with connect(dsn) as conn:
+        conn.execute(variant.enqueue, {"count": jobs})
+    vacuum(dsn, variant)
+    start = threading.Barrier(workers + 1)
+    with ThreadPoolExecutor(workers) as pool:
+        futures = [
+            pool.submit(worker_loop, dsn, variant, f"bench-{n}", batch, start)
+            for n in range(workers)
+        ]
+        start.wait()
+        began = time.perf_counter()
+        results = [future.result() for future in futures]
+        seconds = time.perf_counter() - began
+    completed = sum(done for done, _ in results)
+    if completed != jobs:
+        raise RuntimeError(f"{variant.name}: completed {completed} of {jobs} jobs")
+    latencies = [sample for _, samples in results for sample in samples]
+    return RunResult(
+        variant=variant.name,
+        workers=workers,
+        batch=batch,
+        jobs=jobs,
+        seconds=seconds,
+        jobs_per_second=jobs / seconds,
+        claim_p50_ms=percentile(latencies, 0.50) * 1000,
+        claim_p99_ms=percentile(latencies, 0.99) * 1000,
+        claim_max_ms=max(latencies) * 1000,
+    )
+
+
+def run_latency(dsn: str, pending: int, finished: int, claims: int, rounds: int) -> RunResult:
+    """Claim latency over `rounds` rounds of `claims` claims each. The p50 and p99 reported
+    are the medians of the rounds' own percentiles, so that one burst of load from elsewhere
+    on the machine does not decide the figure."""
+    truncate(dsn, FUNCTIONS)
+    with connect(dsn) as conn:
+        conn.execute(PRELOAD_FINISHED, {"count": finished})
+        conn.execute(PRELOAD_PENDING, {"count": pending})
+    vacuum(dsn, FUNCTIONS)
+    p50s: list[float] = []
+    p99s: list[float] = []
+    worst = 0.0
+    seconds = 0.0
+    with connect(dsn) as conn:
+        params: dict[str, object] = {"worker": "latency", "batch": 1}
+        for _ in range(20):  # warm the plan cache and the buffers
+            ids = [row[0] for row in conn.execute(FUNCTION_CLAIM, params)]
+            conn.execute(FUNCTION_FINISH, {"ids": ids, "worker": "latency"})
+        for _ in range(rounds):
+            latencies: list[float] = []
+            began = time.perf_counter()
+            for _ in range(claims):
+                started = time.perf_counter()
+                ids = [row[0] for row in conn.execute(FUNCTION_CLAIM, params)]
+                latencies.append(time.perf_counter() - started)
+                conn.execute(FUNCTION_FINISH, {"ids": ids, "worker": "latency"})
+            seconds += time.perf_counter() - began
+            p50s.append(percentile(latencies, 0.50))
+            p99s.append(percentile(latencies, 0.99))
+            worst = max(worst, *latencies)
+    return RunResult(
+        variant=f"{pending} pending + {finished} finished",
+        workers=1,
+        batch=1,
+        jobs=claims * rounds,
+        seconds=seconds,
+        jobs_per_second=claims * rounds / seconds,
+        claim_p50_ms=statistics.median(p50s) * 1000,
+        claim_p99_ms=statistics.median(p99s) * 1000,
+        claim_max_ms=worst * 1000,
+        extra={"round_p99_ms": [p * 1000 for p in p99s]},
+    )
+
+
+def run_soak(
+    dsn: str, workers: int, batch: int, seconds: float, interval: float, backlog: int
+) -> tuple[RunResult, list[float]]:
+    truncate(dsn, FUNCTIONS)
+    with connect(dsn) as conn:
+        conn.execute(ENQUEUE, {"count": backlog})
+    stop_at = time.monotonic() + seconds
+    counter_lock = threading.Lock()
+    completed = [0]
+
+    def count(n: int) -> None:
+        with counter_lock:
+            completed[0] += n
+
+    def produce() -> None:
+        with connect(dsn) as conn:
+            while time.monotonic() < stop_at:
+                row = conn.execute(
+                    "SELECT count(*) FROM xferity.jobs "
+                    "WHERE state = 'available' AND attempt < max_attempts"
+                ).fetchone()
+                missing = backlog - int(row[0]) if row else 0
+                if missing > backlog // 10:
+                    conn.execute(ENQUEUE, {"count": missing})
+                time.sleep(0.05)
+
+    start = threading.Barrier(workers + 1)
+    rates: list[float] = []
+    latencies: list[float] = []
+    with ThreadPoolExecutor(workers + 1) as pool:
+        producer = pool.submit(produce)
+        futures = [
+            pool.submit(
+                worker_loop,
+                dsn,
+                FUNCTIONS,
+                f"soak-{n}",
+                batch,
+                start,
+                stop_at,
+                count,
+            )
+            for n in range(workers)
+        ]
+        start.wait()
+        began = time.monotonic()
+        last = 0
+        next_tick = began + interval
+        while time.monotonic() < stop_at:
+            time.sleep(max(0.0, min(next_tick, stop_at) - time.monotonic()))
+            with counter_lock:
+                now_done = completed[0]
+            rate = (now_done - last) / interval
+            rates.append(rate)
+            print(f"  soak t={time.monotonic() - began:6.0f}s  {rate:9.0f} jobs/s", file=sys.stderr)
+            last = now_done
+            next_tick += interval
+        producer.result()
+        for future in futures:
+            latencies.extend(future.result()[1])
+    total_seconds = time.monotonic() - began
+    # Start and end: the mean of the first and of the last fifth of the intervals, so that
+    # one interval that met an autovacuum run or a checkpoint does not decide the ratio.
+    edge = max(1, len(rates) // 5)
+    start_rate = statistics.mean(rates[:edge]) if rates else float("nan")
+    end_rate = statistics.mean(rates[-edge:]) if rates else float("nan")
+    result = RunResult(
+        variant="soak",
+        workers=workers,
+        batch=batch,
+        jobs=completed[0],
+        seconds=total_seconds,
+        jobs_per_second=completed[0] / total_seconds,
+        claim_p50_ms=percentile(latencies, 0.50) * 1000,
+        claim_p99_ms=percentile(latencies, 0.99) * 1000,
+        claim_max_ms=max(latencies) * 1000 if latencies else float("nan"),
+        extra={
+            "start_jobs_per_second": start_rate,
+            "end_jobs_per_second": end_rate,
+            "end_to_start_ratio": end_rate / start_rate if start_rate else float("nan"),
+        },
+    )
+    return result, rates
+
+
+# -- output -------------------------------------------------------------------------------
+
+
+def print_table(title: str, results: list[RunResult]) -> None:
+    print(f"\n{title}")
+    print(
+        f"{'variant':<34} {'workers':>7} {'batch':>5} {'jobs':>8} {'jobs/s':>9} "
+        f"{'claim p50 ms':>12} {'p99 ms':>8} {'max ms':>8}"
+    )
+    for r in results:
+        print(
+            f"{r.variant:<34} {r.workers:>7} {r.batch:>5} {r.jobs:>8} {r.jobs_per_second:>9.0f} "
+            f"{r.claim_p50_ms:>12.3f} {r.claim_p99_ms:>8.3f} {r.claim_max_ms:>8.1f}"
+        )
+
+
+def int_list(text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers: {text}") from exc
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive integers: {text}")
+    return values
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dsn", required=True, help="libpq DSN or URL of a migrated database")
+    parser.add_argument(
+        "--mode",
+        default="throughput",
+        help="comma-separated: throughput, latency, soak (default: throughput)",
+    )
+    parser.add_argument("--jobs", type=int, default=20_000, help="jobs per throughput run")
+    parser.add_argument("--workers", type=int_list, default=[16], help="e.g. 1,4,16")
+    parser.add_argument("--batch", type=int_list, default=[10], help="e.g. 1,10,100")
+    parser.add_argument("--compare-bare", action="store_true", help="also run the bare SQL pattern")
+    parser.add_argument("--pending", type=int_list, default=[10_000, 1_000_000])
+    parser.add_argument("--finished", type=int, default=1_000_000)
+    parser.add_argument("--latency-claims", type=int, default=2_000, help="claims per round")
+    parser.add_argument("--latency-rounds", type=int, default=3, help="rounds per pending count")
+    parser.add_argument("--soak-seconds", type=float, default=300)
+    parser.add_argument("--soak-interval", type=float, default=10)
+    parser.add_argument("--soak-workers", type=int, default=4)
+    parser.add_argument("--soak-batch", type=int, default=10)
+    parser.add_argument("--soak-backlog", type=int, default=20_000)
+    parser.add_argument(
+        "--truncate",
+        action="store_true",
+        help="allow emptying a non-empty xferity.jobs (never on a database you care about)",
+    )
+    parser.add_argument("--json", action="store_true", help="print results as JSON on stdout")
+    args = parser.parse_args(argv)
+    modes = {m.strip() for m in args.mode.split(",") if m.strip()}
+    unknown = modes - {"throughput", "latency", "soak"}
+    if unknown:
+        parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
+    args.modes = modes
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    with connect(args.dsn) as conn:
+        row = conn.execute("SELECT to_regclass('xferity.jobs') IS NOT NULL").fetchone()
+        if not row or not row[0]:
+            print("xferity.jobs does not exist: migrate the database first", file=sys.stderr)
+            return 2
+        row = conn.execute("SELECT EXISTS (SELECT FROM xferity.jobs)").fetchone()
+        if row and row[0] and not args.truncate:
+            print(
+                "xferity.jobs is not empty; pass --truncate to allow emptying it", file=sys.stderr
+            )
+            return 2
+        version = conn.info.server_version
+    print(f"server {version // 10000}.{version % 10000}; dsn host {conninfo_host(args.dsn)}")
+
+    report: dict[str, object] = {}
+    try:
+        if "throughput" in args.modes:
+            variants = [FUNCTIONS]
+            if args.compare_bare:
+                create_bare_table(args.dsn)
+                variants.append(BARE)
+            results = []
+            for batch in args.batch:
+                for workers in args.workers:
+                    for variant in variants:
+                        result = run_throughput(args.dsn, variant, args.jobs, workers, batch)
+                        results.append(result)
+                        print(
+                            f"  {variant.name:<10} workers={workers:<3} batch={batch:<4} "
+                            f"{result.jobs_per_second:8.0f} jobs/s",
+                            file=sys.stderr,
+                        )
+            print_table(f"Throughput ({args.jobs} jobs per run)", results)
+            if args.compare_bare:
+                print("\nfunctions / bare SQL")
+                for batch in args.batch:
+                    for workers in args.workers:
+                        pair = {
+                            r.variant: r.jobs_per_second
+                            for r in results
+                            if r.batch == batch and r.workers == workers
+                        }
+                        print(
+                            f"  workers={workers:<3} batch={batch:<4} "
+                            f"{pair['functions'] / pair['bare SQL']:.2f}x"
+                        )
+            report["throughput"] = [asdict(r) for r in results]
+        if "latency" in args.modes:
+            results = [
+                run_latency(
+                    args.dsn, pending, args.finished, args.latency_claims, args.latency_rounds
+                )
+                for pending in args.pending
+            ]
+            print_table(
+                "Claim latency (one worker, claim 1 + complete 1; median of the rounds' p50/p99)",
+                results,
+            )
+            if len(results) > 1 and results[0].claim_p99_ms > 0:
+                print(
+                    f"  p99 at {args.pending[-1]} / p99 at {args.pending[0]}: "
+                    f"{results[-1].claim_p99_ms / results[0].claim_p99_ms:.2f}x"
+                )
+            report["latency"] = [asdict(r) for r in results]
+        if "soak" in args.modes:
+            result, rates = run_soak(
+                args.dsn,
+                args.soak_workers,
+                args.soak_batch,
+                args.soak_seconds,
+                args.soak_interval,
+                args.soak_backlog,
+            )
+            print_table(f"Soak ({args.soak_seconds:.0f}s)", [result])
+            print(
+                f"  start {result.extra['start_jobs_per_second']:.0f} jobs/s, "
+                f"end {result.extra['end_jobs_per_second']:.0f} jobs/s "
+                f"(means of the first and last fifth of the intervals), "
+                f"end/start {result.extra['end_to_start_ratio']:.2f}x"
+            )
+            report["soak"] = {**asdict(result), "interval_rates": rates}
+    finally:
+        truncate(args.dsn, FUNCTIONS)
+        if "throughput" in args.modes and args.compare_bare:
+            drop_bare_table(args.dsn)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    return 0
+
+
+def conninfo_host(dsn: str) -> str:
+    params = conninfo_to_dict(dsn)
+    return str(params.get("host", "(default)"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
