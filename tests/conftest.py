@@ -14,10 +14,12 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg.rows import dict_row
 
 from xferity_schema.migration_set import read_migration_set
 from xferity_schema.migrator import apply_migrations
@@ -90,6 +92,22 @@ def migrated_db(
     name = unique_name("xferity_test")
     yield pg_server.create_database(name, template=migrated_template)
     pg_server.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def module_db(pg_server: ScratchServer, migrated_template: str) -> Iterator[str]:
+    """A migrated database shared by one test module; pair it with `conn`, which rolls back."""
+    name = f"xferity_module_{uuid.uuid4().hex[:10]}"
+    yield pg_server.create_database(name, template=migrated_template)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def conn(module_db: str) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+    """A dict-row connection to `module_db` whose work is rolled back after the test."""
+    with psycopg.connect(module_db, row_factory=dict_row) as connection:
+        yield connection
+        connection.rollback()
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ each statement expected to fail runs in its own savepoint.
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,27 +17,7 @@ import pytest
 from psycopg import errors, sql
 from psycopg.rows import dict_row
 
-from xferity_schema.scratch import ScratchServer
-
-Row = dict[str, Any]
-
-
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def module_db(pg_server: ScratchServer, migrated_template: str) -> Iterator[str]:
-    name = f"xferity_constraints_{uuid.uuid4().hex[:10]}"
-    yield pg_server.create_database(name, template=migrated_template)
-    pg_server.drop_database(name)
-
-
-@pytest.fixture
-def conn(module_db: str) -> Iterator[psycopg.Connection[Row]]:
-    with psycopg.connect(module_db, row_factory=dict_row) as connection:
-        yield connection
-        connection.rollback()
+from tests.schema_support import Row, sha
 
 
 def insert(conn: psycopg.Connection[Row], table: str, **values: Any) -> Row:

@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from tests.schema_support import FEATURE_MIGRATIONS
 from xferity_schema.migration_set import read_migration_set
 from xferity_schema.paths import migrations_dir
 
@@ -49,17 +50,7 @@ def test_every_migration_with_tables_has_demo_data() -> None:
     migrations = {m.id for m in read_migration_set(migrations_dir())}
     demos = {p.stem for p in demo_files()}
     assert demos <= migrations, "a demo file must be named after its migration"
-    for feature in (
-        "0002_flow_runs",
-        "0003_auth",
-        "0004_crypto_inventory",
-        "0005_as2",
-        "0006_posture_snapshots",
-        "0007_regression_alerts",
-        "0008_suppressions",
-        "0009_vault_secrets",
-        "0010_workflows",
-    ):
+    for feature in FEATURE_MIGRATIONS:
         assert feature in demos
 
 

@@ -5,36 +5,13 @@ in a transaction that is rolled back (so now() is fixed for the whole test)."""
 from __future__ import annotations
 
 import hashlib
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
 import pytest
 from psycopg import errors, sql
-from psycopg.rows import dict_row
 
-from xferity_schema.scratch import ScratchServer
-
-Row = dict[str, Any]
-
-
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-@pytest.fixture(scope="module")
-def module_db(pg_server: ScratchServer, migrated_template: str) -> Iterator[str]:
-    name = f"xferity_functions_{uuid.uuid4().hex[:10]}"
-    yield pg_server.create_database(name, template=migrated_template)
-    pg_server.drop_database(name)
-
-
-@pytest.fixture
-def conn(module_db: str) -> Iterator[psycopg.Connection[Row]]:
-    with psycopg.connect(module_db, row_factory=dict_row) as connection:
-        yield connection
-        connection.rollback()
+from tests.schema_support import Row, sha
 
 
 def execute(conn: psycopg.Connection[Row], query: str, *params: Any) -> list[Row]:

@@ -11,21 +11,11 @@ import psycopg
 import pytest
 from psycopg import errors, sql
 
+from tests.schema_support import FEATURE_MIGRATIONS
 from xferity_schema.migration_set import Migration, read_migration_set
 from xferity_schema.paths import migrations_dir
 
-FEATURE_MIGRATIONS = (
-    "0002_flow_runs",
-    "0003_auth",
-    "0004_crypto_inventory",
-    "0005_as2",
-    "0006_posture_snapshots",
-    "0007_regression_alerts",
-    "0008_suppressions",
-    "0009_vault_secrets",
-    "0010_workflows",
-    "0011_reset",
-)
+ROLLBACK_REQUIRED = (*FEATURE_MIGRATIONS, "0011_reset")
 
 
 def run(conn: psycopg.Connection[tuple[object, ...]], statements: tuple[str, ...]) -> None:
@@ -56,7 +46,7 @@ def migrations() -> list[Migration]:
 
 def test_feature_migrations_have_rollbacks() -> None:
     by_id = {m.id: m for m in migrations()}
-    for migration_id in FEATURE_MIGRATIONS:
+    for migration_id in ROLLBACK_REQUIRED:
         assert by_id[migration_id].rollback_statements, migration_id
 
 
