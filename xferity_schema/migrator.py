@@ -200,15 +200,20 @@ def _apply_one(conn: Connection, migration: Migration, lock_timeout_ms: int) -> 
     return elapsed_ms
 
 
-def _run_statements(conn: Connection, migration: Migration) -> None:
-    for index, text in enumerate(migration.statements):
+def _run_statements(conn: Connection, migration: Migration, *, rollback: bool = False) -> None:
+    """Run the migration's statements (or its rollback file's) one by one, so that a failure
+    names the statement."""
+    statements = migration.rollback_statements if rollback else migration.statements
+    for index, text in enumerate(statements):
         try:
             conn.execute(statement(text))
         except psycopg.Error as exc:
-            raise MigrationFailed(_failure_message(migration, index, text, exc)) from None
+            raise MigrationFailed(_failure_message(migration, index, text, exc, rollback)) from None
 
 
-def _failure_message(migration: Migration, index: int, text: str, exc: psycopg.Error) -> str:
+def _failure_message(
+    migration: Migration, index: int, text: str, exc: psycopg.Error, rollback: bool
+) -> str:
     first_line = " ".join(text.split())[:120]
     diag = exc.diag
     error = (diag.message_primary or str(exc)).strip()
@@ -216,14 +221,23 @@ def _failure_message(migration: Migration, index: int, text: str, exc: psycopg.E
     if diag.sqlstate == "55P03":
         error += " (another session holds a conflicting lock; retry when it is done, or raise "
         error += "--statement-lock-timeout)"
-    outcome = (
-        "rolled back, nothing applied"
-        if migration.transactional
-        else "non-transactional: check for an INVALID index left behind"
-    )
+    if rollback:
+        assert migration.rollback_path is not None
+        where = migration.rollback_path.name
+        outcome = (
+            f"nothing was rolled back, {migration.id} stays applied"
+            if migration.transactional
+            else f"non-transactional: {migration.id} stays recorded as applied"
+        )
+    else:
+        where = f"{migration.path.name}:{migration.statement_line(index)}"
+        outcome = (
+            "migration rolled back, nothing applied"
+            if migration.transactional
+            else "non-transactional migration: check for an INVALID index left behind"
+        )
     return (
-        f"{migration.path.name}:{migration.statement_line(index)}: statement {index + 1} "
-        f"failed: {error}{code}; statement: {first_line}; migration {outcome}"
+        f"{where}: statement {index + 1} failed: {error}{code}; statement: {first_line}; {outcome}"
     )
 
 
@@ -304,35 +318,15 @@ def rollback_migration(
         started = time.monotonic()
         if migration.transactional:
             with conn.transaction():
-                _run_rollback_statements(conn, migration)
+                _run_statements(conn, migration, rollback=True)
                 _forget(conn, migration)
         else:
-            _run_rollback_statements(conn, migration)
+            _run_statements(conn, migration, rollback=True)
             with conn.transaction():
                 _forget(conn, migration)
         elapsed_ms = _elapsed_ms(started)
         progress(f"rolled back {migration.id} ({elapsed_ms} ms)")
         return elapsed_ms
-
-
-def _run_rollback_statements(conn: Connection, migration: Migration) -> None:
-    assert migration.rollback_path is not None
-    for index, text in enumerate(migration.rollback_statements):
-        try:
-            conn.execute(statement(text))
-        except psycopg.Error as exc:
-            first_line = " ".join(text.split())[:120]
-            error = (exc.diag.message_primary or str(exc)).strip()
-            code = f" [SQLSTATE {exc.diag.sqlstate}]" if exc.diag.sqlstate else ""
-            outcome = (
-                f"nothing was rolled back, {migration.id} stays applied"
-                if migration.transactional
-                else f"non-transactional: {migration.id} stays recorded as applied"
-            )
-            raise MigrationFailed(
-                f"{migration.rollback_path.name}: statement {index + 1} failed: {error}{code}; "
-                f"statement: {first_line}; {outcome}"
-            ) from None
 
 
 def _forget(conn: Connection, migration: Migration) -> None:
