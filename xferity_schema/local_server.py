@@ -207,12 +207,18 @@ def ensure_server_user() -> pwd.struct_passwd:
             raise LocalServerError(
                 f"running as root needs the system user {SERVER_USER}, and useradd is missing"
             ) from None
-        subprocess.run(
+        result = subprocess.run(
             [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER],
-            check=True,
             capture_output=True,
+            text=True,
+            check=False,
         )
-        return pwd.getpwnam(SERVER_USER)
+        try:  # another process may have created it at the same moment
+            return pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            raise LocalServerError(
+                f"cannot create system user {SERVER_USER}: {result.stderr.strip()}"
+            ) from None
 
 
 def _make_traversable(path: Path, server_uid: int) -> None:
