@@ -130,11 +130,4 @@ def make_role(
         return name
 
     yield make
-    with psycopg.connect(pg_server.superuser_dsn(), autocommit=True) as conn:
-        for name in created:
-            for (dbname,) in conn.execute(
-                "SELECT datname FROM pg_database WHERE datallowconn"
-            ).fetchall():
-                with psycopg.connect(pg_server.superuser_dsn(str(dbname)), autocommit=True) as db:
-                    db.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+    pg_server.drop_roles(created)

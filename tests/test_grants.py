@@ -47,24 +47,6 @@ class RoleModelDb:
             conn.execute(text)  # type: ignore[arg-type]
 
 
-def drop_roles(server: ScratchServer, names: list[str]) -> None:
-    with psycopg.connect(server.superuser_dsn(), autocommit=True) as conn:
-        dbs = [
-            str(r[0]) for r in conn.execute("SELECT datname FROM pg_database WHERE datallowconn")
-        ]
-    for db in dbs:
-        with psycopg.connect(server.superuser_dsn(db), autocommit=True) as conn:
-            for name in names:
-                exists = conn.execute(
-                    "SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)
-                ).fetchone()
-                if exists:
-                    conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
-    with psycopg.connect(server.superuser_dsn(), autocommit=True) as conn:
-        for name in names:
-            conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
-
-
 def unique_names() -> RoleNames:
     suffix = uuid.uuid4().hex[:8]
     return RoleNames(
@@ -104,9 +86,7 @@ def role_model_db(pg_server: ScratchServer, fresh_db: str) -> Iterator[RoleModel
         yield db
     finally:
         pg_server.drop_database(db.dbname)
-        drop_roles(
-            pg_server, [names.migrator, names.app, names.worker, names.readonly, names.owner]
-        )
+        pg_server.drop_roles([names.migrator, names.app, names.worker, names.readonly, names.owner])
 
 
 def as_role(db: RoleModelDb, role: str) -> psycopg.Connection[tuple[object, ...]]:
@@ -336,9 +316,7 @@ def test_hostile_role_names_are_quoted_harmlessly(pg_server: ScratchServer, fres
             }
         assert created == {names.owner, names.migrator, names.app, names.worker, names.readonly}
     finally:
-        drop_roles(
-            pg_server, [names.migrator, names.app, names.worker, names.readonly, names.owner]
-        )
+        pg_server.drop_roles([names.migrator, names.app, names.worker, names.readonly, names.owner])
 
 
 @pytest.mark.parametrize("bad", ["bad$$name", "new\nline", "x" * 64, ""])

@@ -44,6 +44,24 @@ class ScratchServer:
             conn.execute(query)
         return self.superuser_dsn(name)
 
+    def drop_roles(self, names: list[str]) -> None:
+        """Drop roles (cluster-wide) and everything they own or were granted, in every database."""
+        with psycopg.connect(self.superuser_dsn(), autocommit=True) as conn:
+            databases = [
+                str(row[0])
+                for row in conn.execute("SELECT datname FROM pg_database WHERE datallowconn")
+            ]
+        for database in databases:
+            with psycopg.connect(self.superuser_dsn(database), autocommit=True) as conn:
+                for name in names:
+                    if conn.execute(
+                        "SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)
+                    ).fetchone():
+                        conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
+        with psycopg.connect(self.superuser_dsn(), autocommit=True) as conn:
+            for name in names:
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name)))
+
     def drop_database(self, name: str) -> None:
         with psycopg.connect(self.superuser_dsn(), autocommit=True) as conn:
             conn.execute(
