@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+import psycopg
+from psycopg import sql
+
 Row = dict[str, Any]
 
 
@@ -24,3 +27,20 @@ FEATURE_MIGRATIONS = (
     "0009_vault_secrets",
     "0010_workflows",
 )
+
+
+def table_counts(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, int]:
+    names = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'xferity' AND c.relkind IN ('r', 'p') ORDER BY 1"
+        ).fetchall()
+    ]
+    counts: dict[str, int] = {}
+    for name in names:
+        query = sql.SQL("SELECT count(*) FROM xferity.{}").format(sql.Identifier(name))
+        row = conn.execute(query).fetchone()
+        assert row is not None
+        counts[name] = int(str(row[0]))
+    return counts

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from tests.schema_support import FEATURE_MIGRATIONS
+from tests.schema_support import FEATURE_MIGRATIONS, table_counts
 from xferity_schema.migration_set import read_migration_set
 from xferity_schema.paths import migrations_dir
 
@@ -22,23 +22,6 @@ TRACKING_TABLES = {"schema_migrations", "schema_migration_log"}
 
 def demo_files() -> list[Path]:
     return sorted(DEMO_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
-
-
-def table_counts(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, int]:
-    names = [
-        str(r[0])
-        for r in conn.execute(
-            "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'xferity' AND c.relkind IN ('r', 'p') ORDER BY 1"
-        ).fetchall()
-    ]
-    counts: dict[str, int] = {}
-    for name in names:
-        query = sql.SQL("SELECT count(*) FROM xferity.{}").format(sql.Identifier(name))
-        row = conn.execute(query).fetchone()
-        assert row is not None
-        counts[name] = int(str(row[0]))
-    return counts
 
 
 def load(conn: psycopg.Connection[tuple[object, ...]], path: Path) -> None:

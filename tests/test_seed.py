@@ -5,31 +5,15 @@ from __future__ import annotations
 import psycopg
 
 from tests.cli_support import run_cli
+from tests.schema_support import table_counts
 
 TRACKING = ("schema_migrations", "schema_migration_log")
 
 
 def empty_tables(dsn: str) -> list[str]:
     with psycopg.connect(dsn) as conn:
-        names = [
-            str(r[0])
-            for r in conn.execute(
-                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                "WHERE n.nspname = 'xferity' AND c.relkind IN ('r', 'p') ORDER BY 1"
-            ).fetchall()
-        ]
-        empty = []
-        for name in names:
-            if name in TRACKING:
-                continue
-            row = conn.execute(
-                psycopg.sql.SQL("SELECT EXISTS (SELECT FROM {})").format(
-                    psycopg.sql.Identifier("xferity", name)
-                )
-            ).fetchone()
-            if not (row and row[0]):
-                empty.append(name)
-        return empty
+        counts = table_counts(conn)
+    return [name for name, rows in counts.items() if rows == 0 and name not in TRACKING]
 
 
 def test_seed_demo_fills_every_table_then_refuses_duplicates(migrated_db: str) -> None:
