@@ -10,6 +10,9 @@ from psycopg import sql
 
 Row = dict[str, Any]
 
+# Created by the migration runner, not by a migration; reset_all_data() keeps them.
+TRACKING_TABLES = frozenset({"schema_migrations", "schema_migration_log"})
+
 
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()

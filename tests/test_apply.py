@@ -29,14 +29,14 @@ BASE_SET = {
 }
 
 
-def scalar(dsn: str, query: str) -> object:
+def scalar(dsn: str, query: str, params: tuple[object, ...] | None = None) -> object:
     with psycopg.connect(dsn) as conn:
-        row = conn.execute(query).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(query, params).fetchone()
         return None if row is None else row[0]
 
 
 def table_exists(dsn: str, name: str) -> bool:
-    return bool(scalar(dsn, f"SELECT to_regclass('{name}') IS NOT NULL"))
+    return bool(scalar(dsn, "SELECT to_regclass(%s) IS NOT NULL", (name,)))
 
 
 def test_apply_then_second_apply_is_a_no_op(fresh_db: str, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 from psycopg.rows import dict_row
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -46,8 +47,10 @@ def db(migrated_db: str) -> Iterator[psycopg.Connection[Row]]:
 
 def enqueue(conn: psycopg.Connection[Row], kind: str = "test", **kwargs: Any) -> int:
     """enqueue_job with named arguments, e.g. enqueue(conn, priority=5, queue='q')."""
-    names = ", ".join(f"{name} => %({name})s" for name in kwargs)
-    query = f"SELECT xferity.enqueue_job(%(kind)s{', ' + names if names else ''}) AS id"
+    arguments = [sql.Placeholder("kind")] + [
+        sql.SQL("{} => {}").format(sql.Identifier(name), sql.Placeholder(name)) for name in kwargs
+    ]
+    query = sql.SQL("SELECT xferity.enqueue_job({}) AS id").format(sql.SQL(", ").join(arguments))
     if "payload" in kwargs:
         kwargs["payload"] = json.dumps(kwargs["payload"])
     row = conn.execute(query, {"kind": kind, **kwargs}).fetchone()
@@ -68,7 +71,7 @@ def claim(
     ).fetchall()
 
 
-def scalar(conn: psycopg.Connection[Row], query: str, params: Any = None) -> Any:
+def scalar(conn: psycopg.Connection[Row], query: str | sql.Composed, params: Any = None) -> Any:
     row = conn.execute(query, params).fetchone()
     assert row is not None
     return next(iter(row.values()))
@@ -319,8 +322,8 @@ def test_reap_fails_jobs_without_attempts_left(db: psycopg.Connection[Row]) -> N
 def _fail_and_measure(
     db: psycopg.Connection[Row], job_id: int, worker: str, *extra: Any
 ) -> tuple[str, Row]:
-    placeholders = ", ".join(["%s"] * len(extra))
-    query = f"SELECT xferity.fail_job(%s, %s, %s{', ' + placeholders if extra else ''})"
+    placeholders = sql.SQL(", ").join([sql.Placeholder()] * (3 + len(extra)))
+    query = sql.SQL("SELECT xferity.fail_job({})").format(placeholders)
     state = scalar(db, query, (job_id, worker, f"boom {worker}", *extra))
     error = db.execute(
         "SELECT * FROM xferity.job_errors WHERE job_id = %s ORDER BY attempt DESC LIMIT 1",

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from tests.schema_support import TRACKING_TABLES
 from xferity_schema.scratch import ScratchServer
 
 SCHEMA = "xferity"
-TRACKING_TABLES = ("schema_migrations", "schema_migration_log")
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,8 @@ def catalog(
 
 
 def rows(conn: psycopg.Connection[tuple[object, ...]], query: str) -> list[tuple[object, ...]]:
-    return conn.execute(query, {"schema": SCHEMA}).fetchall()
+    params = {"schema": SCHEMA, "tracking_tables": list(TRACKING_TABLES)}
+    return conn.execute(query, params).fetchall()
 
 
 def test_schema_has_the_feature_tables(catalog: psycopg.Connection[tuple[object, ...]]) -> None:
@@ -87,14 +88,14 @@ def test_feature_primary_keys_are_identity_or_uuid(
     bigint identity or a uuid with a default."""
     offenders = rows(
         catalog,
-        f"""
+        """
         SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attidentity
         FROM pg_constraint AS k
         JOIN pg_class AS c ON c.oid = k.conrelid
         JOIN pg_namespace AS n ON n.oid = c.relnamespace
         JOIN pg_attribute AS a ON a.attrelid = c.oid AND a.attnum = ANY (k.conkey)
         WHERE n.nspname = %(schema)s AND k.contype = 'p'
-          AND c.relname NOT IN {TRACKING_TABLES!r}
+          AND c.relname <> ALL (%(tracking_tables)s)
           AND NOT (
               cardinality(k.conkey) = 1
               AND (

@@ -11,22 +11,19 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from tests.schema_support import FEATURE_MIGRATIONS, table_counts
+from tests.schema_support import FEATURE_MIGRATIONS, TRACKING_TABLES, table_counts
+from xferity_schema.demo import load_demo_data
 from xferity_schema.migration_set import read_migration_set
-from xferity_schema.paths import migrations_dir
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEMO_DIR = REPO_ROOT / "sql" / "demo"
-TRACKING_TABLES = {"schema_migrations", "schema_migration_log"}
+from xferity_schema.paths import demo_dir, migrations_dir
 
 
 def demo_files() -> list[Path]:
-    return sorted(DEMO_DIR.glob("[0-9][0-9][0-9][0-9]_*.sql"))
+    """Every demo file on disk, so that one named after no migration is noticed."""
+    return sorted(demo_dir().glob("[0-9][0-9][0-9][0-9]_*.sql"))
 
 
 def load(conn: psycopg.Connection[tuple[object, ...]], path: Path) -> None:
-    with conn.transaction():
-        conn.execute(sql.SQL(path.read_text(encoding="utf-8")))
+    load_demo_data(conn, [path.stem], directory=path.parent)
 
 
 def test_every_migration_with_tables_has_demo_data() -> None:

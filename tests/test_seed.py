@@ -5,15 +5,13 @@ from __future__ import annotations
 import psycopg
 
 from tests.cli_support import run_cli
-from tests.schema_support import table_counts
-
-TRACKING = ("schema_migrations", "schema_migration_log")
+from tests.schema_support import TRACKING_TABLES, table_counts
 
 
 def empty_tables(dsn: str) -> list[str]:
     with psycopg.connect(dsn) as conn:
         counts = table_counts(conn)
-    return [name for name, rows in counts.items() if rows == 0 and name not in TRACKING]
+    return [name for name, rows in counts.items() if rows == 0 and name not in TRACKING_TABLES]
 
 
 def test_seed_demo_fills_every_table_then_refuses_duplicates(migrated_db: str) -> None:
