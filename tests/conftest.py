@@ -21,12 +21,10 @@ import pytest
 from psycopg import sql
 from psycopg.rows import dict_row
 
-from xferity_schema.migration_set import read_migration_set
-from xferity_schema.migrator import apply_migrations
-from xferity_schema.paths import migrations_dir
-from xferity_schema.scratch import ScratchServer, scratch_server
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from xferity_schema.core.paths import migrations_dir
+from xferity_schema.migrate.files import read_migration_set
+from xferity_schema.migrate.runner import apply_migrations
+from xferity_schema.servers.scratch import ScratchServer, scratch_server
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 from tests.cli_support import run_cli, spawn_cli, write_migrations
-from xferity_schema.migrator import MIGRATION_LOCK_KEY
+from xferity_schema.migrate.runner import MIGRATION_LOCK_KEY
 
 BASE_SET = {
     "0001_bootstrap.sql": "-- schema\nCREATE SCHEMA IF NOT EXISTS xferity;\n",

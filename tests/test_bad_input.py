@@ -12,9 +12,9 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.cli_support import run_cli, spawn_cli
-from xferity_schema import connection
-from xferity_schema.local_server import free_port
-from xferity_schema.scratch import ScratchServer
+from xferity_schema.core import db as connection
+from xferity_schema.servers.local import free_port
+from xferity_schema.servers.scratch import ScratchServer
 
 SECRET = "Sup3r-s3cret-pw"
 

@@ -14,10 +14,10 @@ import psycopg
 import pytest
 
 from tests.cli_support import CliResult, run_cli, write_migrations
-from xferity_schema.errors import MigrationSetError
-from xferity_schema.migration_set import read_migration_set
-from xferity_schema.migrator import RollbackRefused, apply_migrations, rollback_migration
-from xferity_schema.scratch import ScratchServer
+from xferity_schema.core.errors import MigrationSetError, RollbackRefused
+from xferity_schema.migrate.files import read_migration_set
+from xferity_schema.migrate.runner import apply_migrations, rollback_migration
+from xferity_schema.servers.scratch import ScratchServer
 
 # Creates the schema only when missing, as sql/migrations/0001 does: the grant script creates it
 # for the owner role, and the migrator has no CREATE privilege on the database.
@@ -351,7 +351,7 @@ def test_rollback_migration_refuses_out_of_order_and_logs(fresh_db: str, tmp_pat
 
 
 def test_the_repository_upgrades_cleanly(check: Callable[..., CliResult]) -> None:
-    from xferity_schema.paths import migrations_dir
+    from xferity_schema.core.paths import migrations_dir
 
     result = check(migrations_dir(), "--json")
     report = json.loads(result.stdout) if result.stdout else {}

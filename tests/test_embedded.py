@@ -12,8 +12,8 @@ import psycopg
 import pytest
 
 from tests.cli_support import run_cli
-from xferity_schema import embedded
-from xferity_schema.local_server import SERVER_USER
+from xferity_schema.servers import embedded
+from xferity_schema.servers.local import SERVER_USER
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xferity_schema.scratch import ScratchServer
+from xferity_schema.servers.scratch import ScratchServer
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -17,10 +17,11 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.cli_support import run_cli
-from xferity_schema.grants import audit, render_grant_script
-from xferity_schema.paths import migrations_dir
-from xferity_schema.roles import RoleNames
-from xferity_schema.scratch import ScratchServer
+from xferity_schema.core.paths import migrations_dir
+from xferity_schema.roles.audit import audit
+from xferity_schema.roles.names import RoleNames
+from xferity_schema.roles.script import render_grant_script
+from xferity_schema.servers.scratch import ScratchServer
 
 PASSWORD = "test-only-password"
 INSUFFICIENT_PRIVILEGE = "42501"

@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from xferity_schema.local_server import embedded_bin_dir
+from xferity_schema.servers.local import embedded_bin_dir
 
 # The worker in POSIX sh + psql that the README shows.
 PSQL_WORKER = Path(__file__).resolve().parent.parent / "scripts" / "psql-worker.sh"

@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from xferity_schema.cli import main
+from xferity_schema.core.paths import sql_dir
 from xferity_schema.lint import checksums, scaffold
 from xferity_schema.lint.engine import LintResult, lint
 from xferity_schema.lint.report import render
 from xferity_schema.lint.rules import looks_like_secret
-from xferity_schema.paths import sql_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "lint_cases"

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from tests.schema_support import TRACKING_TABLES
-from xferity_schema.scratch import ScratchServer
+from xferity_schema.servers.scratch import ScratchServer
 
 SCHEMA = "xferity"
 

@@ -12,14 +12,14 @@ import psycopg
 import pytest
 
 from tests.cli_support import run_cli
-from xferity_schema.catalog import SchemaSnapshot, normalise_definition, snapshot_schema
-from xferity_schema.local_server import embedded_bin_dir
-from xferity_schema.migration_set import read_migration_set
-from xferity_schema.migrator import apply_migrations
-from xferity_schema.paths import migrations_dir
-from xferity_schema.schema_diff import diff_snapshots, strip_column_qualifiers
-from xferity_schema.scratch import ScratchServer, throwaway_cluster
-from xferity_schema.upgrade_migrators import RoleModelMigrator
+from xferity_schema.compare.diff import diff_snapshots, strip_column_qualifiers
+from xferity_schema.compare.snapshot import SchemaSnapshot, normalise_definition, snapshot_schema
+from xferity_schema.core.paths import migrations_dir
+from xferity_schema.migrate.files import read_migration_set
+from xferity_schema.migrate.runner import apply_migrations
+from xferity_schema.servers.local import embedded_bin_dir
+from xferity_schema.servers.scratch import ScratchServer, throwaway_cluster
+from xferity_schema.upgrade.migrators import RoleModelMigrator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PG_CACHE = REPO_ROOT / ".xferity-cache" / "pg"

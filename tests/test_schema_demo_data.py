@@ -12,9 +12,9 @@ import psycopg
 from psycopg import sql
 
 from tests.schema_support import FEATURE_MIGRATIONS, TRACKING_TABLES, table_counts
-from xferity_schema.demo import load_demo_data
-from xferity_schema.migration_set import read_migration_set
-from xferity_schema.paths import demo_dir, migrations_dir
+from xferity_schema.core.paths import demo_dir, migrations_dir
+from xferity_schema.migrate.demo import load_demo_data
+from xferity_schema.migrate.files import read_migration_set
 
 
 def demo_files() -> list[Path]:

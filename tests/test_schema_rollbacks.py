@@ -12,8 +12,8 @@ import pytest
 from psycopg import errors, sql
 
 from tests.schema_support import FEATURE_MIGRATIONS
-from xferity_schema.migration_set import Migration, read_migration_set
-from xferity_schema.paths import migrations_dir
+from xferity_schema.core.paths import migrations_dir
+from xferity_schema.migrate.files import Migration, read_migration_set
 
 ROLLBACK_REQUIRED = (*FEATURE_MIGRATIONS, "0011_reset")
 

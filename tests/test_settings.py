@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
-from xferity_schema.errors import ConfigError
-from xferity_schema.settings import redact_conninfo, resolve_target
+from xferity_schema.core.errors import ConfigError
+from xferity_schema.core.settings import redact_conninfo, resolve_target
 
 REMOTE = "postgresql://xferity@db.example.internal:5432/xferity"
 

@@ -1,10 +1,8 @@
-"""xferity-schema: Xferity's PostgreSQL schema and the toolkit that applies and checks it."""
+"""xferity-schema: Xferity's PostgreSQL schema and the toolkit that applies and checks it.
 
-from importlib.metadata import PackageNotFoundError, version
+The version is written here, not read from the installed metadata, so that starting the CLI
+costs no importlib.metadata scan (pyproject.toml reads it from this line)."""
 
-try:
-    __version__ = version("xferity-schema")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+source"
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xferity_schema.lint.findings import Finding
-from xferity_schema.migration_set import content_sha256
+from xferity_schema.migrate.files import content_sha256
 
 SUM_FILENAME = "migrations.sum"
 HEADER = (

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
+from xferity_schema.core.edge import one_line_errors
+from xferity_schema.core.paths import sql_dir as repository_sql_dir
 from xferity_schema.lint import checksums, scaffold
-from xferity_schema.paths import sql_dir as repository_sql_dir
 
 FORMATS = ("text", "github", "json")
 
@@ -43,6 +44,7 @@ _SQL_DIR_OPTION = click.option(
 @click.option(
     "--no-cache", is_flag=True, help="Re-run sqlfluff on every file (ignore .xferity-cache/lint)."
 )
+@one_line_errors
 def lint_command(
     paths: tuple[Path, ...], fmt: str, released_sum: Path | None, no_cache: bool
 ) -> None:
@@ -62,6 +64,7 @@ def lint_command(
 @click.command("hash")
 @_SQL_DIR_OPTION
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if the sum file is stale.")
+@one_line_errors
 def hash_command(sql_dir: Path | None, check: bool) -> None:
     """Rewrite sql/migrations.sum from the files in sql/migrations."""
     migrations = (sql_dir or repository_sql_dir()) / "migrations"
@@ -85,14 +88,11 @@ def hash_command(sql_dir: Path | None, check: bool) -> None:
 @click.command("new")
 @click.argument("name")
 @_SQL_DIR_OPTION
+@one_line_errors
 def new_command(name: str, sql_dir: Path | None) -> None:
     """Scaffold the next numbered migration NNNN_NAME.sql and its rollback file."""
     migrations = (sql_dir or repository_sql_dir()) / "migrations"
-    try:
-        created = scaffold.create(migrations, name)
-    except scaffold.ScaffoldError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    created = scaffold.create(migrations, name)
     click.echo(f"created {_shown(created.migration)}")
     click.echo(f"created {_shown(created.rollback)}")
     click.echo("run `xferity-schema hash` once the migration is final (lint reminds you)")

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xferity_schema.lint import catalog, checksums, rules, safety, sources, style, waivers
+from xferity_schema.lint import checksums, replay, rules, safety, sources, style, waivers
 from xferity_schema.lint.findings import Finding, sort_findings
 from xferity_schema.lint.sources import SqlFile
 from xferity_schema.lint.syntax import ParsedSql
@@ -79,12 +79,12 @@ def _set_rules(
     migration_dirs = sorted({f.path.parent for f in files if f.kind != "other"})
     for directory in migration_dirs:
         members = sources.migration_set(directory)
-        replay = [(m.path, parsed.get(m.path) or rules.parse_file(m)) for m in members]
-        found += catalog.check_set(replay)
+        whole_set = [(m.path, parsed.get(m.path) or rules.parse_file(m)) for m in members]
+        found += replay.check_set(whole_set)
         found += checksums.check(directory, released_sum)
     for file in files:
         if file.kind == "other":  # a standalone file is a set of its own
-            found += catalog.check_set([(file.path, parsed[file.path])])
+            found += replay.check_set([(file.path, parsed[file.path])])
     return found
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from pglast import ast, enums
 
+from xferity_schema.core.contract import SCHEMA
 from xferity_schema.lint.compat import newer_than_13
 from xferity_schema.lint.findings import Finding
 from xferity_schema.lint.sources import SqlFile
@@ -26,8 +27,6 @@ from xferity_schema.lint.syntax import (
     parse,
     walk,
 )
-
-SCHEMA = "xferity"
 
 # Column names that look like they hold a secret...
 SECRET_WORDS = frozenset(

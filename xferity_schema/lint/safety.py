@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from xferity_schema.core.errors import SquawkUnavailable
 from xferity_schema.lint.findings import Finding, Severity
 from xferity_schema.lint.sources import SqlFile
 
@@ -34,10 +35,6 @@ EXCLUDED_RULES = (
     # and also catches a lone CREATE INDEX CONCURRENTLY (squawk skips single-statement files).
     "ban-concurrent-index-creation-in-transaction",
 )
-
-
-class SquawkUnavailable(RuntimeError):
-    """The squawk binary (pip package squawk-cli) is not installed."""
 
 
 def squawk_binary() -> Path:

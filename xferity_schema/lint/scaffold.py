@@ -13,14 +13,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from xferity_schema.core.errors import ScaffoldError
 from xferity_schema.lint import checksums
-from xferity_schema.migration_set import MIGRATION_NAME, ROLLBACK_SUFFIX
+from xferity_schema.migrate.files import MIGRATION_NAME, ROLLBACK_SUFFIX
 
 _NUMBER = re.compile(r"^(\d{4})_")
-
-
-class ScaffoldError(ValueError):
-    """The name is unusable or the files already exist."""
 
 
 @dataclass(frozen=True)

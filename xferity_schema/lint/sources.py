@@ -10,7 +10,7 @@ from typing import Literal
 
 from yoyo.migrations import parse_metadata_from_sql_comments
 
-from xferity_schema.migration_set import MIGRATION_NAME, ROLLBACK_SUFFIX
+from xferity_schema.migrate.files import MIGRATION_NAME, ROLLBACK_SUFFIX
 
 Kind = Literal["migration", "rollback", "other"]
 MIGRATIONS_DIRNAME = "migrations"

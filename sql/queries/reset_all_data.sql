@@ -1,1 +1,0 @@
-SELECT xferity.reset_all_data()

@@ -1,5 +1,0 @@
-SELECT
-    EXISTS(SELECT FROM pg_catalog.pg_roles WHERE rolname = %(owner)s) AS role_exists,
-    EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %(owner)s)
-    AND pg_catalog.pg_has_role(current_user, %(owner)s, 'MEMBER') AS is_member,
-    current_user = %(owner)s AS is_self

@@ -1,1 +1,0 @@
-DELETE FROM xferity.schema_migrations WHERE migration_id = %(migration_id)s

@@ -1,1 +1,0 @@
-SELECT to_regclass('xferity.schema_migrations') IS NOT NULL

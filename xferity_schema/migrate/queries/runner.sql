@@ -1,0 +1,110 @@
+-- The migration runner's queries: the advisory lock, the tracking tables, the bookkeeping.
+-- Each query starts at its `-- name:` line (loaded by xferity_schema.core.queries).
+
+-- name: try_advisory_lock
+SELECT pg_try_advisory_lock(%(lock_key)s);
+
+-- name: advisory_unlock
+SELECT pg_advisory_unlock(%(lock_key)s);
+
+-- name: advisory_lock_holder
+-- Who holds the migration lock, for the "waiting" progress line.
+SELECT a.pid, a.application_name, a.client_addr::text, now() - a.backend_start AS held_for
+FROM pg_locks AS l
+JOIN pg_stat_activity AS a ON l.pid = a.pid
+WHERE l.locktype = 'advisory'
+    AND l.granted
+    AND l.database = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
+    AND ((l.classid::bigint << 32) | l.objid::bigint) = %(lock_key)s
+ORDER BY a.backend_start
+LIMIT 1;
+
+-- name: tracking_table_exists
+SELECT to_regclass('xferity.schema_migrations') IS NOT NULL;
+
+-- name: create_tracking_tables
+-- Tracking tables for xferity-schema's migration runner. Run under the
+-- runner's advisory lock, and only when they are missing, so IF NOT EXISTS
+-- never races another apply and the schema is created only when absent (a
+-- migrator may lack CREATE on the database).
+DO $$
+BEGIN
+    IF to_regnamespace('xferity') IS NULL THEN
+        CREATE SCHEMA xferity;
+    END IF;
+END
+$$;
+
+CREATE TABLE IF NOT EXISTS xferity.schema_migrations (
+    migration_id text PRIMARY KEY,
+    content_sha256 text NOT NULL CHECK (content_sha256 ~ '^[0-9a-f]{64}$'),
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text NOT NULL DEFAULT current_user,
+    execution_ms integer NOT NULL CHECK (execution_ms >= 0),
+    toolkit_version text NOT NULL
+);
+
+COMMENT ON TABLE xferity.schema_migrations IS
+'One row per applied migration, written in the same transaction as the migration itself.';
+COMMENT ON COLUMN xferity.schema_migrations.migration_id IS
+'File name without .sql, e.g. 0001_bootstrap.';
+COMMENT ON COLUMN xferity.schema_migrations.content_sha256 IS
+'sha256 of the migration file''s bytes when applied; a mismatch later is drift.';
+COMMENT ON COLUMN xferity.schema_migrations.applied_at IS
+'When the migration committed.';
+COMMENT ON COLUMN xferity.schema_migrations.applied_by IS
+'Database role that applied it.';
+COMMENT ON COLUMN xferity.schema_migrations.execution_ms IS
+'Wall time the migration''s statements took, in milliseconds.';
+COMMENT ON COLUMN xferity.schema_migrations.toolkit_version IS
+'xferity-schema version that applied it.';
+
+CREATE TABLE IF NOT EXISTS xferity.schema_migration_log (
+    log_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    migration_id text NOT NULL,
+    operation text NOT NULL CHECK (operation IN ('apply', 'rollback')),
+    content_sha256 text NOT NULL,
+    logged_at timestamptz NOT NULL DEFAULT now(),
+    db_user text NOT NULL DEFAULT current_user,
+    client_host text NOT NULL
+);
+
+COMMENT ON TABLE xferity.schema_migration_log IS
+'Append-only history of apply and rollback operations, for audits.';
+COMMENT ON COLUMN xferity.schema_migration_log.log_id IS 'Surrogate key.';
+COMMENT ON COLUMN xferity.schema_migration_log.migration_id IS 'Migration the operation ran.';
+COMMENT ON COLUMN xferity.schema_migration_log.operation IS 'apply or rollback.';
+COMMENT ON COLUMN xferity.schema_migration_log.content_sha256 IS
+'sha256 of the file that ran.';
+COMMENT ON COLUMN xferity.schema_migration_log.logged_at IS 'When the operation committed.';
+COMMENT ON COLUMN xferity.schema_migration_log.db_user IS 'Database role that ran it.';
+COMMENT ON COLUMN xferity.schema_migration_log.client_host IS
+'Host name of the machine that ran xferity-schema.';
+
+-- name: select_applied_migrations
+SELECT migration_id, content_sha256, applied_at, applied_by, execution_ms
+FROM xferity.schema_migrations
+ORDER BY migration_id;
+
+-- name: set_local_lock_timeout
+-- Bounds how long one migration waits for a table lock, for this transaction only: a DDL lock
+-- queued behind a long query would otherwise block every later query on that table.
+SELECT set_config('lock_timeout', %(lock_timeout)s, TRUE);
+
+-- name: record_migration
+INSERT INTO xferity.schema_migrations
+(migration_id, content_sha256, execution_ms, toolkit_version)
+VALUES (%(migration_id)s, %(content_sha256)s, %(execution_ms)s, %(toolkit_version)s);
+
+-- name: log_migration
+INSERT INTO xferity.schema_migration_log
+(migration_id, operation, content_sha256, client_host)
+VALUES (%(migration_id)s, %(operation)s, %(content_sha256)s, %(client_host)s);
+
+-- name: forget_migration
+DELETE FROM xferity.schema_migrations WHERE migration_id = %(migration_id)s;
+
+-- name: check_client_connection_every_second
+-- PostgreSQL 14+: a backend running a migration notices a killed client within a second and
+-- rolls back, releasing the lock, instead of finishing a long statement first.
+SET client_connection_check_interval = '1s';

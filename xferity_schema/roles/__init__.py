@@ -1,0 +1,2 @@
+"""The least-privilege role model: its names, the DBA's grant script, the audit of a live
+database."""

@@ -1,0 +1,2 @@
+"""Local PostgreSQL servers: the embedded development server, throwaway clusters and
+scratch servers."""
