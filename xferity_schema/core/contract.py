@@ -14,8 +14,9 @@ LOGIN_ROLE_KINDS = ("migrator", "app", "worker", "readonly")
 RUNTIME_ROLE_KINDS = ("app", "worker", "readonly")
 DEFAULT_ROLE_NAMES = {kind: f"xferity_{kind}" for kind in ROLE_KINDS}
 
-# The job API a worker may call (SECURITY DEFINER functions of migration 0012): the role model
-# grants exactly these to the worker role.
+# The job API a worker may call (SECURITY DEFINER functions of migrations 0012 and 0015): the
+# role model grants exactly these to the worker role. The operator functions of 0015 (cancel_job,
+# retry_job, ...) are the application role's, like every other function.
 JOB_API_FUNCTIONS = (
     "enqueue_job",
     "claim_job",
@@ -26,4 +27,5 @@ JOB_API_FUNCTIONS = (
     "reap_expired_jobs",
     "register_worker",
     "worker_heartbeat",
+    "worker_health",
 )
