@@ -509,8 +509,13 @@ def test_worker_registry_and_live_workers(db: psycopg.Connection[Row]) -> None:
         "WHERE worker_id = 'w2'"
     )
     assert [r["worker_id"] for r in db.execute("SELECT * FROM xferity.live_workers")] == ["w1"]
-    # ... until it beats again; re-registering updates its facts.
+    # ... until it beats again. Re-registering updates its facts once the entry is no longer
+    # live (0015: a live worker's entry is never taken over; see test_job_operations.py).
     assert scalar(db, "SELECT xferity.worker_heartbeat('w2')") is True
+    db.execute(
+        "UPDATE xferity.workers SET last_seen_at = now() - interval '31 seconds' "
+        "WHERE worker_id = 'w2'"
+    )
     db.execute("SELECT xferity.register_worker('w2', 'mft-app-03', '{\"v\": 2}')")
     assert scalar(db, "SELECT count(*) FROM xferity.workers") == 2
     assert scalar(db, "SELECT hostname FROM xferity.live_workers WHERE worker_id = 'w2'") == (
