@@ -17,18 +17,7 @@ import pytest
 from psycopg import errors, sql
 from psycopg.rows import dict_row
 
-from tests.schema_support import Row, sha
-
-
-def insert(conn: psycopg.Connection[Row], table: str, **values: Any) -> Row:
-    query = sql.SQL("INSERT INTO xferity.{} ({}) VALUES ({}) RETURNING *").format(
-        sql.Identifier(table),
-        sql.SQL(", ").join(sql.Identifier(column) for column in values),
-        sql.SQL(", ").join(sql.Placeholder() * len(values)),
-    )
-    row = conn.execute(query, list(values.values())).fetchone()
-    assert row is not None
-    return row
+from tests.support.schema import Row, insert, sha
 
 
 def rejects(

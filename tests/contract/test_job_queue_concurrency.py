@@ -17,17 +17,18 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from tests.support.paths import REPO_ROOT
+from tests.support.waiting import wait_for
 from xferity_schema.servers.local import embedded_bin_dir
 
 # The worker in POSIX sh + psql that the README shows.
-PSQL_WORKER = Path(__file__).resolve().parent.parent / "scripts" / "psql-worker.sh"
+PSQL_WORKER = REPO_ROOT / "scripts" / "psql-worker.sh"
 
 # A worker process that claims, reports what it holds, and then hangs until it is killed.
 DOOMED_WORKER = """
@@ -283,7 +284,7 @@ def test_psql_only_worker_completes_jobs_beside_python_workers(migrated_db: str)
             ).fetchone()
         return row is not None and row[0] > 0
 
-    _wait_for(shell_workers_started, timeout=20)
+    wait_for(shell_workers_started, timeout=20)
 
     def slow_python_worker(name: str) -> list[int]:
         done: list[int] = []
@@ -331,11 +332,3 @@ def drain_one(dsn: str, worker: str) -> list[int]:
                 "SELECT xferity.complete_jobs(%s, %s)", (ids, worker)
             ).fetchone() == (len(ids),)
         return ids
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)

@@ -12,10 +12,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from tests.schema_support import TRACKING_TABLES
+from xferity_schema.core.contract import SCHEMA, TRACKING_TABLES
 from xferity_schema.servers.scratch import ScratchServer
-
-SCHEMA = "xferity"
 
 
 @pytest.fixture(scope="module")

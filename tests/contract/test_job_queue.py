@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -17,7 +16,8 @@ import pytest
 from psycopg import sql
 from psycopg.rows import dict_row
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import REPO_ROOT
+
 MIGRATION = REPO_ROOT / "sql" / "migrations" / "0012_job_queue.sql"
 ROLLBACK = REPO_ROOT / "sql" / "migrations" / "0012_job_queue.rollback.sql"
 DEMO = REPO_ROOT / "sql" / "demo" / "0012_job_queue.sql"
