@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.support.leases import expire_job_leases
 from tests.support.paths import REPO_ROOT
 from tests.support.waiting import wait_for
 from xferity_schema.servers.local import embedded_bin_dir
@@ -37,7 +38,7 @@ import psycopg
 dsn, worker, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with psycopg.connect(dsn, autocommit=True) as conn:
     rows = conn.execute(
-        "SELECT id FROM xferity.claim_job(%s, NULL, %s, '1 second')", (worker, count)
+        "SELECT id FROM xferity.claim_job(%s, NULL, %s)", (worker, count)
     ).fetchall()
     print(json.dumps([r[0] for r in rows]), flush=True)
     time.sleep(600)
@@ -183,7 +184,7 @@ def test_jobs_of_a_dropped_connection_run_again(migrated_db: str) -> None:
     lost = [
         row[0]
         for row in victim.execute(
-            "SELECT id FROM xferity.claim_job('victim', NULL, 10, '1 second')"
+            "SELECT id FROM xferity.claim_job('victim', NULL, 10)"
         )
     ]
     victim.close()
@@ -194,6 +195,9 @@ def test_jobs_of_a_dropped_connection_run_again(migrated_db: str) -> None:
     ]
     uncommitted.close()
     assert len(lost) == 10 and len(undone) == 5
+    # Nobody will complete the victim's jobs: their lease ends (moved, not waited for).
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        assert expire_job_leases(conn, "victim") == 10
 
     completions = run_survivors(migrated_db, 4, total)
     assert_all_completed_once(migrated_db, completions, total)
@@ -227,6 +231,8 @@ def test_jobs_of_a_sigkilled_worker_run_again(migrated_db: str, tmp_path: Path) 
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait(timeout=10)
     assert doomed.returncode == -signal.SIGKILL
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        assert expire_job_leases(conn, "doomed") == 8
 
     completions = run_survivors(migrated_db, 4, total)
     assert_all_completed_once(migrated_db, completions, total)
