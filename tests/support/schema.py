@@ -12,6 +12,7 @@ from psycopg import sql
 
 Row = dict[str, Any]
 
+
 def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -117,10 +117,9 @@ def constant_strings(node: ast.expr, module: ast.Module) -> frozenset[str] | Non
         return frozenset().union(*(names for names in found if names is not None))
     if isinstance(node, ast.Name):
         for statement in module.body:
-            if (
-                isinstance(statement, ast.Assign)
-                and [getattr(t, "id", None) for t in statement.targets] == [node.id]
-            ):
+            if isinstance(statement, ast.Assign) and [
+                getattr(t, "id", None) for t in statement.targets
+            ] == [node.id]:
                 return constant_strings(statement.value, module)
     return None
 

@@ -59,7 +59,7 @@ def test_lint_without_the_extra_is_one_line_naming_it(tmp_path: Path) -> None:
 def test_the_blocker_really_hides_the_extra(tmp_path: Path) -> None:
     # Guards the test above: under the blocker, importing pglast itself fails.
     probe = WITHOUT_LINT_EXTRA.replace(
-        "from xferity_schema.cli import main\n\nmain(sys.argv[1:], prog_name=\"xferity-schema\")",
+        'from xferity_schema.cli import main\n\nmain(sys.argv[1:], prog_name="xferity-schema")',
         "import pglast",
     )
     assert "import pglast" in probe
