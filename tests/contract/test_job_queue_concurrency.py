@@ -182,10 +182,7 @@ def test_jobs_of_a_dropped_connection_run_again(migrated_db: str) -> None:
     # Claimed and committed, then the connection goes away without completing.
     victim = psycopg.connect(migrated_db, autocommit=True)
     lost = [
-        row[0]
-        for row in victim.execute(
-            "SELECT id FROM xferity.claim_job('victim', NULL, 10)"
-        )
+        row[0] for row in victim.execute("SELECT id FROM xferity.claim_job('victim', NULL, 10)")
     ]
     victim.close()
     # Claimed inside a transaction that never commits: the claim itself is undone.
