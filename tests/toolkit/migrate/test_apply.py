@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.cli_support import run_cli, spawn_cli, write_migrations
+from tests.support.cli import run_cli, spawn_cli, write_migrations
+from tests.support.migration_sets import BASE_SET
+from tests.support.waiting import wait_for
 from xferity_schema.migrate.runner import MIGRATION_LOCK_KEY
-
-BASE_SET = {
-    "0001_bootstrap.sql": "-- schema\nCREATE SCHEMA IF NOT EXISTS xferity;\n",
-    "0002_counter.sql": (
-        "-- not idempotent: a second run would fail on CREATE TABLE\n"
-        "CREATE TABLE xferity.apply_counter (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);\n"
-        "INSERT INTO xferity.apply_counter DEFAULT VALUES;\n"
-        "SELECT pg_sleep(0.2);\n"
-    ),
-    "0003_widgets.sql": (
-        "CREATE TABLE xferity.widgets (id bigint PRIMARY KEY, name text NOT NULL);\n"
-        "INSERT INTO xferity.widgets VALUES (1, 'first');\n"
-    ),
-}
 
 
 def scalar(dsn: str, query: str, params: tuple[object, ...] | None = None) -> object:
@@ -76,15 +63,6 @@ def test_eight_concurrent_applies_apply_each_migration_once(fresh_db: str, tmp_p
     assert applied_by_processes == 3
 
 
-def _wait_for(predicate: object, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():  # type: ignore[operator]
-            return
-        time.sleep(0.05)
-    raise AssertionError("condition not reached in time")
-
-
 def test_sigkilled_apply_leaves_nothing_that_blocks_the_next(
     fresh_db: str, tmp_path: Path, pg_server: object
 ) -> None:
@@ -111,7 +89,7 @@ def test_sigkilled_apply_leaves_nothing_that_blocks_the_next(
             ).fetchone()
             return bool(row and row[0])
 
-    _wait_for(sleeping_with_lock)
+    wait_for(sleeping_with_lock)
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait(timeout=10)
 

@@ -16,7 +16,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.roles.audit import audit
 from xferity_schema.roles.names import RoleNames

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import psycopg
 
-from tests.cli_support import run_cli
-from tests.schema_support import TRACKING_TABLES, table_counts
+from tests.support.cli import run_cli
+from tests.support.schema import table_counts
+from xferity_schema.core.contract import TRACKING_TABLES
 
 
 def empty_tables(dsn: str) -> list[str]:

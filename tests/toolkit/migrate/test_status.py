@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli_support import run_cli, write_migrations
-from tests.test_apply import BASE_SET
+from tests.support.cli import run_cli, write_migrations
+from tests.support.migration_sets import BASE_SET
 
 
 def test_status_exit_codes_and_json(fresh_db: str, tmp_path: Path) -> None:

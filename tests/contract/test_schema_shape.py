@@ -12,14 +12,12 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from tests.schema_support import TRACKING_TABLES
+from xferity_schema.core.contract import SCHEMA, TRACKING_TABLES
 from xferity_schema.servers.scratch import ScratchServer
-
-SCHEMA = "xferity"
 
 
 @pytest.fixture(scope="module")
-def catalog(
+def readonly_db(
     pg_server: ScratchServer, migrated_template: str
 ) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
     """A read-only connection to a migrated database shared by this module.
@@ -27,7 +25,7 @@ def catalog(
     A clone, never the template itself: a session on the template would make every later
     `CREATE DATABASE ... TEMPLATE` fail.
     """
-    name = "xferity_catalog_" + uuid.uuid4().hex[:10]
+    name = "xferity_shape_" + uuid.uuid4().hex[:10]
     dsn = pg_server.create_database(name, template=migrated_template)
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("SET default_transaction_read_only = on")
@@ -40,11 +38,11 @@ def rows(conn: psycopg.Connection[tuple[object, ...]], query: str) -> list[tuple
     return conn.execute(query, params).fetchall()
 
 
-def test_schema_has_the_feature_tables(catalog: psycopg.Connection[tuple[object, ...]]) -> None:
+def test_schema_has_the_feature_tables(readonly_db: psycopg.Connection[tuple[object, ...]]) -> None:
     tables = {
         str(r[0])
         for r in rows(
-            catalog,
+            readonly_db,
             "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
             "WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p')",
         )
@@ -64,9 +62,9 @@ def test_schema_has_the_feature_tables(catalog: psycopg.Connection[tuple[object,
     assert expected <= tables
 
 
-def test_every_table_has_a_primary_key(catalog: psycopg.Connection[tuple[object, ...]]) -> None:
+def test_every_table_has_a_primary_key(readonly_db: psycopg.Connection[tuple[object, ...]]) -> None:
     missing = rows(
-        catalog,
+        readonly_db,
         """
         SELECT c.relname
         FROM pg_class AS c
@@ -82,12 +80,12 @@ def test_every_table_has_a_primary_key(catalog: psycopg.Connection[tuple[object,
 
 
 def test_feature_primary_keys_are_identity_or_uuid(
-    catalog: psycopg.Connection[tuple[object, ...]],
+    readonly_db: psycopg.Connection[tuple[object, ...]],
 ) -> None:
     """The runner's tracking tables are keyed by migration id (text); everything else is a
     bigint identity or a uuid with a default."""
     offenders = rows(
-        catalog,
+        readonly_db,
         """
         SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attidentity
         FROM pg_constraint AS k
@@ -110,10 +108,10 @@ def test_feature_primary_keys_are_identity_or_uuid(
 
 
 def test_every_table_and_column_has_a_comment(
-    catalog: psycopg.Connection[tuple[object, ...]],
+    readonly_db: psycopg.Connection[tuple[object, ...]],
 ) -> None:
     tables = rows(
-        catalog,
+        readonly_db,
         """
         SELECT c.relname
         FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
@@ -123,7 +121,7 @@ def test_every_table_and_column_has_a_comment(
         """,
     )
     columns = rows(
-        catalog,
+        readonly_db,
         """
         SELECT c.relname, a.attname
         FROM pg_class AS c
@@ -138,9 +136,9 @@ def test_every_table_and_column_has_a_comment(
     assert columns == []
 
 
-def test_every_function_has_a_comment(catalog: psycopg.Connection[tuple[object, ...]]) -> None:
+def test_every_function_has_a_comment(readonly_db: psycopg.Connection[tuple[object, ...]]) -> None:
     missing = rows(
-        catalog,
+        readonly_db,
         """
         SELECT p.oid::regprocedure::text
         FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
@@ -153,11 +151,11 @@ def test_every_function_has_a_comment(catalog: psycopg.Connection[tuple[object, 
 
 
 def test_every_foreign_key_is_indexed_and_says_what_happens_on_delete(
-    catalog: psycopg.Connection[tuple[object, ...]],
+    readonly_db: psycopg.Connection[tuple[object, ...]],
 ) -> None:
     # indkey is an int2vector (0-based); the text round trip gives a 1-based int2[].
     unindexed = rows(
-        catalog,
+        readonly_db,
         """
         SELECT k.conrelid::regclass::text, k.conname
         FROM pg_constraint AS k JOIN pg_namespace AS n ON n.oid = k.connamespace
@@ -179,7 +177,7 @@ def test_every_foreign_key_is_indexed_and_says_what_happens_on_delete(
     assert unindexed == []
     # NO ACTION is what an FK gets when ON DELETE is left out; the rules want a decision.
     implicit = rows(
-        catalog,
+        readonly_db,
         """
         SELECT k.conrelid::regclass::text, k.conname
         FROM pg_constraint AS k JOIN pg_namespace AS n ON n.oid = k.connamespace
@@ -190,9 +188,9 @@ def test_every_foreign_key_is_indexed_and_says_what_happens_on_delete(
     assert implicit == []
 
 
-def test_no_forbidden_column_types(catalog: psycopg.Connection[tuple[object, ...]]) -> None:
+def test_no_forbidden_column_types(readonly_db: psycopg.Connection[tuple[object, ...]]) -> None:
     forbidden = rows(
-        catalog,
+        readonly_db,
         """
         SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
         FROM pg_class AS c
@@ -212,10 +210,10 @@ def test_no_forbidden_column_types(catalog: psycopg.Connection[tuple[object, ...
 
 
 def test_security_definer_functions_pin_their_search_path(
-    catalog: psycopg.Connection[tuple[object, ...]],
+    readonly_db: psycopg.Connection[tuple[object, ...]],
 ) -> None:
     unpinned = rows(
-        catalog,
+        readonly_db,
         """
         SELECT p.oid::regprocedure::text
         FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
@@ -229,14 +227,14 @@ def test_security_definer_functions_pin_their_search_path(
     assert unpinned == []
 
 
-def test_nothing_lands_in_public(catalog: psycopg.Connection[tuple[object, ...]]) -> None:
+def test_nothing_lands_in_public(readonly_db: psycopg.Connection[tuple[object, ...]]) -> None:
     relations = rows(
-        catalog,
+        readonly_db,
         "SELECT c.relname FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace "
         "WHERE n.nspname = 'public'",
     )
     functions = rows(
-        catalog,
+        readonly_db,
         "SELECT p.proname FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace "
         "WHERE n.nspname = 'public'",
     )
@@ -244,11 +242,11 @@ def test_nothing_lands_in_public(catalog: psycopg.Connection[tuple[object, ...]]
     assert functions == []
 
 
-def test_vault_can_not_reveal_a_value(catalog: psycopg.Connection[tuple[object, ...]]) -> None:
+def test_vault_can_not_reveal_a_value(readonly_db: psycopg.Connection[tuple[object, ...]]) -> None:
     columns = {
         str(name): str(type_name)
         for name, type_name in rows(
-            catalog,
+            readonly_db,
             "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
             "WHERE attrelid = 'xferity.vault_secrets'::regclass AND attnum > 0 "
             "AND NOT attisdropped",
@@ -266,7 +264,7 @@ def test_vault_can_not_reveal_a_value(catalog: psycopg.Connection[tuple[object, 
         "rotated_at": "timestamp with time zone",
     }
     decrypting = rows(
-        catalog,
+        readonly_db,
         """
         SELECT p.oid::regprocedure::text
         FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace
@@ -276,14 +274,14 @@ def test_vault_can_not_reveal_a_value(catalog: psycopg.Connection[tuple[object, 
         """,
     )
     assert decrypting == []
-    extensions = rows(catalog, "SELECT extname FROM pg_extension WHERE extname = 'pgcrypto'")
+    extensions = rows(readonly_db, "SELECT extname FROM pg_extension WHERE extname = 'pgcrypto'")
     assert extensions == []
 
 
-def index_definitions(catalog: psycopg.Connection[tuple[object, ...]], table: str) -> list[str]:
+def index_definitions(readonly_db: psycopg.Connection[tuple[object, ...]], table: str) -> list[str]:
     return [
         str(r[0])
-        for r in catalog.execute(
+        for r in readonly_db.execute(
             "SELECT indexdef FROM pg_indexes WHERE schemaname = %s AND tablename = %s",
             (SCHEMA, table),
         ).fetchall()
@@ -313,7 +311,7 @@ def index_definitions(catalog: psycopg.Connection[tuple[object, ...]], table: st
     ],
 )
 def test_required_index_exists(
-    catalog: psycopg.Connection[tuple[object, ...]], table: str, fragment: str
+    readonly_db: psycopg.Connection[tuple[object, ...]], table: str, fragment: str
 ) -> None:
-    definitions = index_definitions(catalog, table)
+    definitions = index_definitions(readonly_db, table)
     assert any(fragment in d for d in definitions), definitions

@@ -16,6 +16,8 @@ import psycopg
 import pytest
 from psycopg import errors
 
+from tests.support.leases import expire_subscription_lock
+
 TAKERS = 16
 
 TAKE = "SELECT xferity.take_subscription_lock(%s, %s, %s, %s::interval)"
@@ -105,9 +107,9 @@ def test_bad_arguments_are_refused(db: tuple[str, uuid.UUID]) -> None:
 def test_expired_token_can_be_taken_over(db: tuple[str, uuid.UUID]) -> None:
     dsn, subscription = db
     with psycopg.connect(dsn, autocommit=True) as conn:
-        assert call(conn, TAKE, subscription, "slow-token", "worker-slow", "300 milliseconds")
+        assert call(conn, TAKE, subscription, "slow-token", "worker-slow", "1 minute")
         assert call(conn, TAKE, subscription, "fast-token", "worker-fast", "1 minute") is False
-        time.sleep(0.4)
+        expire_subscription_lock(conn, subscription)
         assert call(conn, TAKE, subscription, "fast-token", "worker-fast", "1 minute") is True
         # The old holder wakes up: its token no longer releases anything.
         assert call(conn, RELEASE, subscription, "slow-token") is False

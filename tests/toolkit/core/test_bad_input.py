@@ -11,7 +11,8 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tests.cli_support import run_cli, spawn_cli
+from tests.support.cli import run_cli, spawn_cli, write_migrations
+from tests.support.migration_sets import BASE_SET
 from xferity_schema.core import db as connection
 from xferity_schema.servers.local import free_port
 from xferity_schema.servers.scratch import ScratchServer
@@ -100,9 +101,6 @@ def test_missing_privilege(
 
 
 def test_edited_migration_is_one_line(fresh_db: str, tmp_path: Path) -> None:
-    from tests.cli_support import write_migrations
-    from tests.test_apply import BASE_SET
-
     migrations = write_migrations(tmp_path / "m", BASE_SET)
     assert run_cli("apply", "--dsn", fresh_db, "--migrations-dir", str(migrations)).exit_code == 0
     (migrations / "0001_bootstrap.sql").write_text(

@@ -17,17 +17,19 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from tests.support.leases import expire_job_leases
+from tests.support.paths import REPO_ROOT
+from tests.support.waiting import wait_for
 from xferity_schema.servers.local import embedded_bin_dir
 
 # The worker in POSIX sh + psql that the README shows.
-PSQL_WORKER = Path(__file__).resolve().parent.parent / "scripts" / "psql-worker.sh"
+PSQL_WORKER = REPO_ROOT / "scripts" / "psql-worker.sh"
 
 # A worker process that claims, reports what it holds, and then hangs until it is killed.
 DOOMED_WORKER = """
@@ -36,7 +38,7 @@ import psycopg
 dsn, worker, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 with psycopg.connect(dsn, autocommit=True) as conn:
     rows = conn.execute(
-        "SELECT id FROM xferity.claim_job(%s, NULL, %s, '1 second')", (worker, count)
+        "SELECT id FROM xferity.claim_job(%s, NULL, %s)", (worker, count)
     ).fetchall()
     print(json.dumps([r[0] for r in rows]), flush=True)
     time.sleep(600)
@@ -180,10 +182,7 @@ def test_jobs_of_a_dropped_connection_run_again(migrated_db: str) -> None:
     # Claimed and committed, then the connection goes away without completing.
     victim = psycopg.connect(migrated_db, autocommit=True)
     lost = [
-        row[0]
-        for row in victim.execute(
-            "SELECT id FROM xferity.claim_job('victim', NULL, 10, '1 second')"
-        )
+        row[0] for row in victim.execute("SELECT id FROM xferity.claim_job('victim', NULL, 10)")
     ]
     victim.close()
     # Claimed inside a transaction that never commits: the claim itself is undone.
@@ -193,6 +192,9 @@ def test_jobs_of_a_dropped_connection_run_again(migrated_db: str) -> None:
     ]
     uncommitted.close()
     assert len(lost) == 10 and len(undone) == 5
+    # Nobody will complete the victim's jobs: their lease ends (moved, not waited for).
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        assert expire_job_leases(conn, "victim") == 10
 
     completions = run_survivors(migrated_db, 4, total)
     assert_all_completed_once(migrated_db, completions, total)
@@ -226,6 +228,8 @@ def test_jobs_of_a_sigkilled_worker_run_again(migrated_db: str, tmp_path: Path) 
         os.kill(doomed.pid, signal.SIGKILL)
         doomed.wait(timeout=10)
     assert doomed.returncode == -signal.SIGKILL
+    with psycopg.connect(migrated_db, autocommit=True) as conn:
+        assert expire_job_leases(conn, "doomed") == 8
 
     completions = run_survivors(migrated_db, 4, total)
     assert_all_completed_once(migrated_db, completions, total)
@@ -283,7 +287,7 @@ def test_psql_only_worker_completes_jobs_beside_python_workers(migrated_db: str)
             ).fetchone()
         return row is not None and row[0] > 0
 
-    _wait_for(shell_workers_started, timeout=20)
+    wait_for(shell_workers_started, timeout=20)
 
     def slow_python_worker(name: str) -> list[int]:
         done: list[int] = []
@@ -331,11 +335,3 @@ def drain_one(dsn: str, worker: str) -> list[int]:
                 "SELECT xferity.complete_jobs(%s, %s)", (ids, worker)
             ).fetchone() == (len(ids),)
         return ids
-
-
-def _wait_for(condition: Callable[[], bool], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)

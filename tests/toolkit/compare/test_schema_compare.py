@@ -11,7 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
+from tests.support.paths import REPO_ROOT
 from xferity_schema.compare.diff import diff_snapshots, strip_column_qualifiers
 from xferity_schema.compare.snapshot import SchemaSnapshot, normalise_definition, snapshot_schema
 from xferity_schema.core.paths import migrations_dir
@@ -21,7 +22,6 @@ from xferity_schema.servers.local import embedded_bin_dir
 from xferity_schema.servers.scratch import ScratchServer, throwaway_cluster
 from xferity_schema.upgrade.migrators import RoleModelMigrator
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 PG_CACHE = REPO_ROOT / ".xferity-cache" / "pg"
 
 

@@ -1,4 +1,6 @@
-"""Helpers shared by the schema test modules (their fixtures live in conftest.py)."""
+"""Helpers shared by the schema test modules (their fixtures live in conftest.py).
+
+The tracking-table names come from xferity_schema.core.contract, their one source."""
 
 from __future__ import annotations
 
@@ -9,9 +11,6 @@ import psycopg
 from psycopg import sql
 
 Row = dict[str, Any]
-
-# Created by the migration runner, not by a migration; reset_all_data() keeps them.
-TRACKING_TABLES = frozenset({"schema_migrations", "schema_migration_log"})
 
 
 def sha(text: str) -> str:
@@ -47,3 +46,15 @@ def table_counts(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, int]
         assert row is not None
         counts[name] = int(str(row[0]))
     return counts
+
+
+def insert(conn: psycopg.Connection[Row], table: str, **values: Any) -> Row:
+    """INSERT one row into xferity.<table> and return it (RETURNING *)."""
+    query = sql.SQL("INSERT INTO xferity.{} ({}) VALUES ({}) RETURNING *").format(
+        sql.Identifier(table),
+        sql.SQL(", ").join(sql.Identifier(column) for column in values),
+        sql.SQL(", ").join(sql.Placeholder() * len(values)),
+    )
+    row = conn.execute(query, list(values.values())).fetchone()
+    assert row is not None
+    return row

@@ -11,7 +11,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from tests.schema_support import FEATURE_MIGRATIONS, TRACKING_TABLES, table_counts
+from tests.support.schema import FEATURE_MIGRATIONS, table_counts
+from xferity_schema.core.contract import TRACKING_TABLES
 from xferity_schema.core.paths import demo_dir, migrations_dir
 from xferity_schema.migrate.demo import load_demo_data
 from xferity_schema.migrate.files import read_migration_set

@@ -13,7 +13,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.cli_support import CliResult, run_cli, write_migrations
+from tests.support.cli import CliResult, run_cli, write_migrations
 from xferity_schema.core.errors import MigrationSetError, RollbackRefused
 from xferity_schema.migrate.files import read_migration_set
 from xferity_schema.migrate.runner import apply_migrations, rollback_migration

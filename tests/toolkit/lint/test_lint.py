@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.support.paths import REPO_ROOT
 from xferity_schema.cli import main
 from xferity_schema.core.paths import sql_dir
 from xferity_schema.lint import checksums, scaffold
@@ -16,8 +17,7 @@ from xferity_schema.lint.engine import LintResult, lint
 from xferity_schema.lint.report import render
 from xferity_schema.lint.rules import looks_like_secret
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-CASES = Path(__file__).resolve().parent / "lint_cases"
+CASES = Path(__file__).resolve().parent / "cases"
 GOOD = CASES / "good"
 
 

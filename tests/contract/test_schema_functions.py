@@ -9,25 +9,14 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import errors, sql
+from psycopg import errors
 
-from tests.schema_support import Row, sha
+from tests.support.schema import Row, insert, sha
 
 
 def execute(conn: psycopg.Connection[Row], query: str, *params: Any) -> list[Row]:
     cursor = conn.execute(query, params)
     return cursor.fetchall() if cursor.description else []
-
-
-def insert(conn: psycopg.Connection[Row], table: str, **values: Any) -> Row:
-    query = sql.SQL("INSERT INTO xferity.{} ({}) VALUES ({}) RETURNING *").format(
-        sql.Identifier(table),
-        sql.SQL(", ").join(sql.Identifier(column) for column in values),
-        sql.SQL(", ").join(sql.Placeholder() * len(values)),
-    )
-    row = conn.execute(query, list(values.values())).fetchone()
-    assert row is not None
-    return row
 
 
 # --- assets_expiring_within -------------------------------------------------------------------

@@ -6,22 +6,25 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from tests.support.paths import REPO_ROOT
 from xferity_schema.servers.scratch import ScratchServer
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def run_smoke_suite(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("XFERITY_TEST_")}
     command = [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider"]
     return subprocess.run(
-        [*command, "tests/test_smoke.py"],
-        cwd=REPO, env={**clean, **env}, capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [*command, "tests/toolkit/migrate/test_smoke.py"],
+        cwd=REPO_ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_existing_server_from_xferity_test_dsn(pg_server: ScratchServer) -> None:

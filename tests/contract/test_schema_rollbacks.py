@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg import errors, sql
 
-from tests.schema_support import FEATURE_MIGRATIONS
+from tests.support.schema import FEATURE_MIGRATIONS
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import Migration, read_migration_set
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from xferity_schema.servers import embedded
 from xferity_schema.servers.local import SERVER_USER
 

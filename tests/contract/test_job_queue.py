@@ -9,7 +9,6 @@ import datetime as dt
 import json
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -17,7 +16,9 @@ import pytest
 from psycopg import sql
 from psycopg.rows import dict_row
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from tests.support.leases import expire_job_leases, let_job_lease_time_pass
+from tests.support.paths import REPO_ROOT
+
 MIGRATION = REPO_ROOT / "sql" / "migrations" / "0012_job_queue.sql"
 ROLLBACK = REPO_ROOT / "sql" / "migrations" / "0012_job_queue.rollback.sql"
 DEMO = REPO_ROOT / "sql" / "demo" / "0012_job_queue.sql"
@@ -262,8 +263,8 @@ def test_complete_jobs_counts_only_held_jobs(db: psycopg.Connection[Row]) -> Non
 
 def test_lost_lease_cannot_complete_but_the_new_holder_can(db: psycopg.Connection[Row]) -> None:
     job_id = enqueue(db)
-    claim(db, "slow", lease="200 milliseconds")
-    time.sleep(0.3)
+    claim(db, "slow")
+    assert expire_job_leases(db, "slow") == 1
     # Expired but not yet reaped: the old holder can do nothing any more.
     assert scalar(db, "SELECT xferity.complete_job(%s, 'slow')", (job_id,)) is False
     assert scalar(db, "SELECT xferity.heartbeat_job(%s, 'slow')", (job_id,)) is False
@@ -283,12 +284,13 @@ def test_lost_lease_cannot_complete_but_the_new_holder_can(db: psycopg.Connectio
 
 def test_heartbeat_extends_the_lease(db: psycopg.Connection[Row]) -> None:
     job_id = enqueue(db)
-    [row] = claim(db, "w", lease="1 second")
+    [row] = claim(db, "w", lease="5 seconds")
     assert scalar(db, "SELECT xferity.heartbeat_job(%s, 'other', '1 minute')", (job_id,)) is False
     assert scalar(db, "SELECT xferity.heartbeat_job(%s, 'w', '1 minute')", (job_id,)) is True
     extended = job(db, job_id)["lease_expires_at"]
     assert extended - row["lease_expires_at"] > dt.timedelta(seconds=50)
-    time.sleep(1.1)
+    # The claim's own 5-second lease is over; the extended one is not.
+    let_job_lease_time_pass(db, job_id, "6 seconds")
     assert scalar(db, "SELECT xferity.reap_expired_jobs()") == 0
     assert scalar(db, "SELECT xferity.complete_job(%s, 'w')", (job_id,)) is True
 
@@ -297,9 +299,9 @@ def test_reap_fails_jobs_without_attempts_left(db: psycopg.Connection[Row]) -> N
     last_chance = enqueue(db, max_attempts=1)
     retried = enqueue(db, max_attempts=2)
     live = enqueue(db)
-    claim(db, "dead", max_jobs=2, lease="100 milliseconds")
+    claim(db, "dead", max_jobs=2)
     claim(db, "alive")
-    time.sleep(0.2)
+    assert expire_job_leases(db, "dead") == 2
     assert scalar(db, "SELECT xferity.reap_expired_jobs()") == 2
     assert job(db, last_chance)["state"] == "failed"
     assert job(db, last_chance)["finished_at"] is not None
@@ -471,14 +473,14 @@ def test_notify_when_a_job_becomes_ready(migrated_db: str) -> None:
         assert _notifications(listener, 1.0) == ["default"]
 
         # A retry that is due at once (zero backoff) and a reaped job are ready again.
-        claim(db, "w", max_jobs=100, queues=["email", "default"], lease="1 second")
+        claim(db, "w", max_jobs=100, queues=["email", "default"])
         email_job = scalar(db, "SELECT id FROM xferity.jobs WHERE queue = 'email'")
         assert (
             scalar(db, "SELECT xferity.fail_job(%s, 'w', 'x', FALSE, '0', '0')", (email_job,))
             == "available"
         )
         assert _notifications(listener, 1.0) == ["email"]
-        time.sleep(0.2)  # the 1-second lease has expired after the 1-second wait above
+        assert expire_job_leases(db, "w") == 50
         assert scalar(db, "SELECT xferity.reap_expired_jobs()") == 50
         assert _notifications(listener, 1.0) == ["default"]
 
