@@ -245,7 +245,9 @@ def test_discard_only_finished_jobs_by_filter(db: psycopg.Connection[Row]) -> No
     one(db, "SELECT xferity.cancel_job(%s)", (elsewhere,))
     assert one(db, "SELECT xferity.discard_jobs(finished_before => now() - interval '1 h')") == 0
     assert one(db, "SELECT xferity.discard_jobs(ARRAY['cancelled'], 'a', NULL, now() + '1 s')") == 1
-    assert one(db, "SELECT xferity.discard_jobs(queue => 'a', finished_before => now() + '1 s')") == 1
+    assert (
+        one(db, "SELECT xferity.discard_jobs(queue => 'a', finished_before => now() + '1 s')") == 1
+    )
     remaining = {r["id"] for r in db.execute("SELECT id FROM xferity.jobs")}
     assert remaining == {waiting, elsewhere}
     for bad in ("{available}", "{running,completed}", "{}"):
@@ -259,9 +261,7 @@ def test_discard_only_finished_jobs_by_filter(db: psycopg.Connection[Row]) -> No
 def test_queue_stats_counts_per_queue(db: psycopg.Connection[Row]) -> None:
     for _ in range(3):
         enqueue(db, queue="a")
-    db.execute(
-        "SELECT xferity.enqueue_job('k', '{}', 'a', run_at => now() + interval '1 hour')"
-    )
+    db.execute("SELECT xferity.enqueue_job('k', '{}', 'a', run_at => now() + interval '1 hour')")
     running = enqueue(db, queue="b")
     claim(db, "w", "b")
     done = enqueue(db, queue="b")
@@ -271,8 +271,10 @@ def test_queue_stats_counts_per_queue(db: psycopg.Connection[Row]) -> None:
     claim(db, "w", "c")
     one(db, "SELECT xferity.fail_job(%s, 'w', 'x')", (failed,))
     one(db, "SELECT xferity.cancel_job(%s)", (enqueue(db, queue="c"),))
-    db.execute("UPDATE xferity.jobs SET run_at = now() - interval '90 seconds' WHERE queue = 'a' "
-               "AND run_at <= now()")
+    db.execute(
+        "UPDATE xferity.jobs SET run_at = now() - interval '90 seconds' WHERE queue = 'a' "
+        "AND run_at <= now()"
+    )
     stats = {r["queue"]: r for r in db.execute("SELECT * FROM xferity.queue_stats('1 minute')")}
     assert set(stats) == {"a", "b", "c"}
     assert (stats["a"]["available"], stats["a"]["due"], stats["a"]["running"]) == (4, 3, 0)
@@ -340,8 +342,10 @@ def test_worker_health_and_stalled_workers(db: psycopg.Connection[Row]) -> None:
     db.execute("SELECT xferity.register_worker('silent', 'h')")
     enqueue(db)
     claim(db, "silent")
-    db.execute("UPDATE xferity.workers SET last_seen_at = now() - interval '2 minutes' "
-               "WHERE worker_id = 'silent'")
+    db.execute(
+        "UPDATE xferity.workers SET last_seen_at = now() - interval '2 minutes' "
+        "WHERE worker_id = 'silent'"
+    )
     assert one(db, "SELECT live_workers FROM xferity.worker_health()") == 1
     stalled = db.execute("SELECT * FROM xferity.stalled_workers").fetchall()
     assert [(s["worker_id"], s["running_jobs"]) for s in stalled] == [("silent", 1)]

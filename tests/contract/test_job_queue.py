@@ -18,6 +18,9 @@ from psycopg.rows import dict_row
 
 from tests.support.leases import expire_job_leases, let_job_lease_time_pass
 from tests.support.paths import REPO_ROOT
+from xferity_schema.core.paths import migrations_dir
+from xferity_schema.migrate.files import read_migration_set
+from xferity_schema.migrate.runner import apply_migrations
 
 MIGRATION = REPO_ROOT / "sql" / "migrations" / "0012_job_queue.sql"
 ROLLBACK = REPO_ROOT / "sql" / "migrations" / "0012_job_queue.rollback.sql"
@@ -709,8 +712,11 @@ def test_every_object_is_commented(db: psycopg.Connection[Row]) -> None:
     assert missing == []
 
 
-def test_rollback_removes_everything_and_reapplies(migrated_db: str) -> None:
-    with psycopg.connect(migrated_db, autocommit=True) as conn:
+def test_rollback_removes_everything_and_reapplies(fresh_db: str) -> None:
+    """0012's rollback on a database where 0012 is the newest migration."""
+    up_to_0012 = [m for m in read_migration_set(migrations_dir()) if m.number <= 12]
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        apply_migrations(conn, up_to_0012)
         with conn.transaction():
             conn.execute(ROLLBACK.read_text().encode())
         leftovers = conn.execute(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,12 +23,10 @@ import psycopg
 import pytest
 
 from tests.support.leases import expire_job_leases
-from tests.support.paths import REPO_ROOT
 from tests.support.waiting import wait_for
-from xferity_schema.servers.local import embedded_bin_dir
+from tests.support.workers import require_psql, start_psql_worker
 
 # The worker in POSIX sh + psql that the README shows.
-PSQL_WORKER = REPO_ROOT / "scripts" / "psql-worker.sh"
 
 # A worker process that claims, reports what it holds, and then hangs until it is killed.
 DOOMED_WORKER = """
@@ -246,39 +243,11 @@ def test_jobs_of_a_sigkilled_worker_run_again(migrated_db: str, tmp_path: Path) 
 # -- a worker in any language: sh + psql ---------------------------------------------------
 
 
-def _psql_dir() -> Path | None:
-    found = shutil.which("psql")
-    if found:
-        return Path(found).parent
-    try:
-        candidate = embedded_bin_dir()
-    except Exception:
-        return None
-    return candidate if (candidate / "psql").exists() else None
-
-
 def test_psql_only_worker_completes_jobs_beside_python_workers(migrated_db: str) -> None:
-    psql_dir = _psql_dir()
-    if psql_dir is None or shutil.which("sh") is None:
-        pytest.skip("needs sh and psql")
+    require_psql()
     total = 60
     enqueue_many(migrated_db, total)
-    script = PSQL_WORKER
-    env = {
-        **os.environ,
-        "PATH": f"{psql_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-        "EXIT_WHEN_IDLE": "1",
-    }
-    shell_workers = [
-        subprocess.Popen(
-            ["sh", str(script), migrated_db, "default"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        for _ in range(2)
-    ]
+    shell_workers = [start_psql_worker(migrated_db) for _ in range(2)]
 
     def shell_workers_started() -> bool:
         with psycopg.connect(migrated_db) as conn:

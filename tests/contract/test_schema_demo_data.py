@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
-from tests.support.schema import FEATURE_MIGRATIONS, table_counts
+from tests.support.schema import FEATURE_MIGRATIONS, run_migration_sql, table_counts
 from xferity_schema.core.contract import TRACKING_TABLES
 from xferity_schema.core.paths import demo_dir, migrations_dir
 from xferity_schema.migrate.demo import load_demo_data
@@ -93,9 +92,7 @@ def test_each_demo_file_loads_right_after_its_migration(fresh_db: str) -> None:
     demos = {p.stem: p for p in demo_files()}
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         for migration in read_migration_set(migrations_dir()):
-            with conn.transaction():
-                for text in migration.statements:
-                    conn.execute(sql.SQL(text))
+            run_migration_sql(conn, migration)
             if migration.id in demos:
                 load(conn, demos.pop(migration.id))
         assert demos == {}

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from psycopg import errors, sql
+from psycopg import errors
 
-from tests.support.schema import FEATURE_MIGRATIONS
+from tests.support.schema import FEATURE_MIGRATIONS, run_migration_sql
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import Migration, read_migration_set
 
 ROLLBACK_REQUIRED = (*FEATURE_MIGRATIONS, "0011_reset")
 
 
-def run(conn: psycopg.Connection[tuple[object, ...]], statements: tuple[str, ...]) -> None:
-    with conn.transaction():
-        for text in statements:
-            conn.execute(sql.SQL(text))
+def run(
+    conn: psycopg.Connection[tuple[object, ...]], migration: Migration, rollback: bool = False
+) -> None:
+    run_migration_sql(conn, migration, rollback=rollback)
 
 
 def objects(conn: psycopg.Connection[tuple[object, ...]]) -> list[tuple[object, ...]]:
@@ -58,12 +58,12 @@ def test_rollbacks_restore_an_empty_schema_and_reapply(fresh_db: str) -> None:
         pytest.skip(f"no rollback file for {', '.join(missing)}")
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         for migration in ordered:
-            run(conn, migration.statements)
+            run(conn, migration)
         for migration in reversed(later):
-            run(conn, migration.rollback_statements)
+            run(conn, migration, rollback=True)
         assert objects(conn) == []
         for migration in later:
-            run(conn, migration.statements)
+            run(conn, migration)
         assert len(objects(conn)) > 0
 
 
@@ -71,16 +71,16 @@ def test_vault_rollback_refuses_while_secrets_exist(fresh_db: str) -> None:
     by_id = {m.id: m for m in migrations()}
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         for migration_id in ("0001_bootstrap", "0009_vault_secrets"):
-            run(conn, by_id[migration_id].statements)
+            run(conn, by_id[migration_id])
         conn.execute(
             "INSERT INTO xferity.vault_secrets (name, ciphertext, nonce, key_version) "
             "VALUES ('sftp-password', %s, %s, 1)",
             (bytes(32), bytes(12)),
         )
         with pytest.raises(errors.ObjectInUse):
-            run(conn, by_id["0009_vault_secrets"].rollback_statements)
+            run(conn, by_id["0009_vault_secrets"], rollback=True)
         row = conn.execute("SELECT count(*) FROM xferity.vault_secrets").fetchone()
         assert row == (1,)
         conn.execute("DELETE FROM xferity.vault_secrets")
-        run(conn, by_id["0009_vault_secrets"].rollback_statements)
+        run(conn, by_id["0009_vault_secrets"], rollback=True)
         assert objects(conn) == []

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
+from tests.support.pgbouncer import running_pgbouncer
 from tests.support.workers import (
     completed_ids,
     require_node_worker,
@@ -48,7 +49,7 @@ def python_worker(dsn: str, name: str) -> list[int]:
             for (job_id,) in claimed:
                 time.sleep(WORK_MS / 1000)
                 row = conn.execute(
-                    "SELECT xferity.complete_job(%s, %s, '{\"handled_by\": \"python\"}')",
+                    'SELECT xferity.complete_job(%s, %s, \'{"handled_by": "python"}\')',
                     (job_id, name),
                 ).fetchone()
                 assert row is not None and row[0] is True
@@ -103,6 +104,19 @@ def test_python_psql_and_node_workers_drain_one_queue(migrated_db: str) -> None:
     require_node_worker()
     ids = enqueue(migrated_db, JOBS)
     done = drain_with_every_language(migrated_db)
+    assert_exactly_once(migrated_db, ids, done)
+
+
+def test_every_language_drains_one_queue_through_pgbouncer(migrated_db: str) -> None:
+    """Transaction pooling, 2 server connections for 5 workers: every call of the protocol must
+    be a self-contained transaction that never relies on a session (no server-side prepared
+    statements, no session state). psycopg: prepare_threshold=None; node-postgres: unnamed
+    statements (its default); psql: the simple query protocol."""
+    require_psql()
+    require_node_worker()
+    ids = enqueue(migrated_db, JOBS)
+    with running_pgbouncer(migrated_db, pool_size=2) as bouncer:
+        done = drain_with_every_language(bouncer.dsn(migrated_db))
     assert_exactly_once(migrated_db, ids, done)
 
 

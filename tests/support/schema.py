@@ -10,6 +10,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from xferity_schema.migrate.files import Migration
+
 Row = dict[str, Any]
 
 
@@ -58,3 +60,18 @@ def insert(conn: psycopg.Connection[Row], table: str, **values: Any) -> Row:
     row = conn.execute(query, list(values.values())).fetchone()
     assert row is not None
     return row
+
+
+def run_migration_sql(
+    conn: psycopg.Connection[tuple[object, ...]], migration: Migration, *, rollback: bool = False
+) -> None:
+    """A migration's (or its rollback file's) statements without the runner: in one transaction,
+    or one by one in autocommit for a `-- transactional: false` migration, as the runner does."""
+    statements = migration.rollback_statements if rollback else migration.statements
+    if not migration.transactional:
+        for text in statements:
+            conn.execute(sql.SQL(text))
+        return
+    with conn.transaction():
+        for text in statements:
+            conn.execute(sql.SQL(text))

@@ -11,9 +11,9 @@ from urllib.parse import quote, urlencode
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 
+from tests.support.paths import REPO_ROOT
 from xferity_schema.servers.local import embedded_bin_dir
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PSQL_WORKER = REPO_ROOT / "scripts" / "psql-worker.sh"
 NODE_WORKER_DIR = REPO_ROOT / "examples" / "node-worker"
 

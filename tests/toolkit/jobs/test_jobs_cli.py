@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 
 
 def sql(dsn: str, query: str, params: Any = None) -> list[tuple[Any, ...]]:
@@ -46,8 +46,13 @@ def busy(migrated_db: str) -> dict[str, Any]:
     sql(migrated_db, "UPDATE xferity.jobs SET priority = 9 WHERE id = %s", (running,))
     sql(migrated_db, "SELECT xferity.claim_job('w', ARRAY['outbound'], 1)")
     scan = enqueue(migrated_db, "scans", kind="scan")
-    return {"dsn": migrated_db, "waiting": waiting, "failed": failed, "running": running,
-            "scan": scan}
+    return {
+        "dsn": migrated_db,
+        "waiting": waiting,
+        "failed": failed,
+        "running": running,
+        "scan": scan,
+    }
 
 
 def test_stats_table_and_json(busy: dict[str, Any]) -> None:
@@ -113,15 +118,17 @@ def test_retry_by_filter_needs_yes_and_shows_the_count(busy: dict[str, Any]) -> 
     assert dry.exit_code == 2
     assert dry.stderr.strip() == "error: would retry 2 job(s); nothing changed: add --yes to do it"
     assert sql(busy["dsn"], "SELECT count(*) FROM xferity.jobs WHERE state = 'failed'") == [(2,)]
-    done = run_cli("jobs", "retry", "--failed", "--queue", "outbound", "--yes", "--dsn",
-                   busy["dsn"])
+    done = run_cli(
+        "jobs", "retry", "--failed", "--queue", "outbound", "--yes", "--dsn", busy["dsn"]
+    )
     assert done.exit_code == 0 and done.stdout.strip() == "retried 2 job(s)"
     assert sql(busy["dsn"], "SELECT count(*) FROM xferity.jobs WHERE state = 'failed'") == [(0,)]
 
 
 def test_retry_by_id_reports_what_it_left_alone(busy: dict[str, Any]) -> None:
-    result = run_cli("jobs", "retry", str(busy["failed"][0]), str(busy["waiting"][0]),
-                     "--dsn", busy["dsn"])
+    result = run_cli(
+        "jobs", "retry", str(busy["failed"][0]), str(busy["waiting"][0]), "--dsn", busy["dsn"]
+    )
     assert result.exit_code == 1
     assert f"job {busy['waiting'][0]}: left alone (available)" in result.stderr
     assert "retried 1 of 2 job(s)" in result.stdout
@@ -133,36 +140,59 @@ def test_cancel_needs_yes(busy: dict[str, Any]) -> None:
     job_ids = [str(busy["running"]), str(busy["waiting"][0])]
     dry = run_cli("jobs", "cancel", *job_ids, "--dsn", busy["dsn"])
     assert dry.exit_code == 2 and "would cancel 2 job(s)" in dry.stderr
-    done = run_cli("jobs", "cancel", *job_ids, "--reason", "partner offboarded", "--yes",
-                   "--json", "--dsn", busy["dsn"])
+    done = run_cli(
+        "jobs",
+        "cancel",
+        *job_ids,
+        "--reason",
+        "partner offboarded",
+        "--yes",
+        "--json",
+        "--dsn",
+        busy["dsn"],
+    )
     assert done.exit_code == 0, done.stderr
     assert json.loads(done.stdout)["cancelled"] == 2
-    errors = sql(busy["dsn"], "SELECT DISTINCT last_error FROM xferity.jobs WHERE state = "
-                 "'cancelled'")
+    errors = sql(
+        busy["dsn"], "SELECT DISTINCT last_error FROM xferity.jobs WHERE state = 'cancelled'"
+    )
     assert errors == [("cancelled: partner offboarded",)]
 
 
 def test_reschedule(busy: dict[str, Any]) -> None:
     job_id = busy["scan"]
-    result = run_cli("jobs", "reschedule", str(job_id), "--in", "3600", "--priority", "5",
-                     "--dsn", busy["dsn"])
+    result = run_cli(
+        "jobs", "reschedule", str(job_id), "--in", "3600", "--priority", "5", "--dsn", busy["dsn"]
+    )
     assert result.exit_code == 0 and result.stdout.strip() == f"rescheduled job {job_id}"
-    row = sql(busy["dsn"], "SELECT run_at > now() + interval '59 minutes', priority FROM "
-              "xferity.jobs WHERE id = %s", (job_id,))
+    row = sql(
+        busy["dsn"],
+        "SELECT run_at > now() + interval '59 minutes', priority FROM xferity.jobs WHERE id = %s",
+        (job_id,),
+    )
     assert row == [(True, 5)]
-    refused = run_cli("jobs", "reschedule", str(busy["running"]), "--in", "1", "--dsn",
-                      busy["dsn"])
+    refused = run_cli("jobs", "reschedule", str(busy["running"]), "--in", "1", "--dsn", busy["dsn"])
     assert refused.exit_code == 1 and "is not available" in refused.stderr
-    both = run_cli("jobs", "reschedule", str(job_id), "--in", "1", "--run-at", "2030-01-01",
-                   "--dsn", busy["dsn"])
+    both = run_cli(
+        "jobs",
+        "reschedule",
+        str(job_id),
+        "--in",
+        "1",
+        "--run-at",
+        "2030-01-01",
+        "--dsn",
+        busy["dsn"],
+    )
     assert both.exit_code == 2
 
 
 def test_prune_needs_yes_and_keeps_unfinished_jobs(busy: dict[str, Any]) -> None:
     dry = run_cli("jobs", "prune", "--older-than", "0", "--dsn", busy["dsn"])
     assert dry.exit_code == 2 and "would delete 2 job(s)" in dry.stderr
-    done = run_cli("jobs", "prune", "--older-than", "0", "--yes", "--batch", "1", "--dsn",
-                   busy["dsn"])
+    done = run_cli(
+        "jobs", "prune", "--older-than", "0", "--yes", "--batch", "1", "--dsn", busy["dsn"]
+    )
     assert done.exit_code == 0 and done.stdout.strip() == "deleted 2 job(s)"
     left = sql(busy["dsn"], "SELECT state, count(*) FROM xferity.jobs GROUP BY 1 ORDER BY 1")
     assert left == [("available", 4), ("running", 1)]
