@@ -338,3 +338,30 @@ def test_script_never_holds_a_password_and_maps_logins() -> None:
     assert " ALL ON" not in script.replace("REVOKE ALL ON", "")
     bad = run_cli("grants", "--login", "deploy=owner")
     assert bad.exit_code == 1 and "--login maps onto one of" in bad.stderr
+
+
+def test_operator_functions_are_the_apps_not_the_workers(role_model_db: RoleModelDb) -> None:
+    """0015's cancel/retry/reschedule/discard/stats go to the application role; a worker login
+    keeps the job API and worker_health only."""
+    db = role_model_db
+    with as_role(db, db.names.app) as conn:
+        job = conn.execute("SELECT xferity.enqueue_job('demo.kind')").fetchone()
+        assert job is not None
+        assert conn.execute("SELECT xferity.cancel_job(%s)", job).fetchone() == ("cancelled",)
+        assert conn.execute("SELECT xferity.retry_job(%s)", job).fetchone() == ("retried",)
+        conn.execute("SELECT xferity.reschedule_job(%s, now())", job)
+        conn.execute("SELECT * FROM xferity.queue_stats()")
+        conn.execute("SELECT xferity.discard_jobs()")
+        conn.execute("SELECT * FROM xferity.stalled_workers")
+    with as_role(db, db.names.worker) as conn:
+        assert conn.execute("SELECT live_workers FROM xferity.worker_health()").fetchone() == (0,)
+        for call in (
+            "SELECT xferity.cancel_job(1)",
+            "SELECT xferity.retry_job(1)",
+            "SELECT xferity.retry_failed_jobs()",
+            "SELECT xferity.reschedule_job(1, now())",
+            "SELECT xferity.discard_jobs()",
+            "SELECT * FROM xferity.queue_stats()",
+            "SELECT * FROM xferity.stalled_workers",
+        ):
+            assert_denied(conn, call)
