@@ -54,8 +54,10 @@ def worker_counts(conn: Connection) -> dict[str, Any]:
 def list_jobs(
     conn: Connection, state: str | None, where: JobFilter, limit: int
 ) -> list[dict[str, Any]]:
-    query = "list_finished" if state in FINISHED_STATES else "list_by_id"
-    return _rows(conn, query, {**where.params(), "state": state, "limit": limit})
+    params = {**where.params(), "state": state, "limit": limit}
+    if state in FINISHED_STATES:  # walk the finished-job index, most recently finished first
+        return _rows(conn, "list_finished", params)
+    return _rows(conn, "list_by_id", params)
 
 
 def show_job(conn: Connection, job_id: int) -> tuple[dict[str, Any], list[dict[str, Any]]]:
