@@ -204,7 +204,7 @@ SELECT
     ARRAY(
         SELECT a.attname::text
         FROM unnest(con.conkey) WITH ORDINALITY AS k (attnum, ord)
-        JOIN pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+        JOIN pg_attribute AS a ON k.attnum = a.attnum AND con.conrelid = a.attrelid
         ORDER BY k.ord
     ) AS columns,
     CASE
@@ -217,7 +217,7 @@ SELECT
     ARRAY(
         SELECT a.attname::text
         FROM unnest(con.confkey) WITH ORDINALITY AS k (attnum, ord)
-        JOIN pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+        JOIN pg_attribute AS a ON k.attnum = a.attnum AND con.confrelid = a.attrelid
         ORDER BY k.ord
     ) AS referenced_columns,
     con.convalidated AS validated,
