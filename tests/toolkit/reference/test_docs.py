@@ -104,8 +104,9 @@ def test_check_passes_on_a_current_tree_and_writes_nothing(
     first_run: Path, pg_server: ScratchServer, tmp_path: Path
 ) -> None:
     shutil.copytree(first_run, tmp_path / "out")
-    code, output = docs("--check", "--out", str(tmp_path / "out"), "--scratch-dsn",
-                        pg_server.superuser_dsn())
+    code, output = docs(
+        "--check", "--out", str(tmp_path / "out"), "--scratch-dsn", pg_server.superuser_dsn()
+    )
     assert code == 0, output
     assert "docs are current" in output
     assert not filecmp.dircmp(first_run / "docs", tmp_path / "out" / "docs").diff_files
@@ -122,21 +123,36 @@ def test_a_comment_edit_makes_check_fail_naming_the_stale_files(
     )
     out = tmp_path / "out"
     shutil.copytree(first_run, out)
-    code, output = docs("--check", "--out", str(out), "--migrations-dir", str(migrations),
-                        "--scratch-dsn", pg_server.superuser_dsn())
+    code, output = docs(
+        "--check",
+        "--out",
+        str(out),
+        "--migrations-dir",
+        str(migrations),
+        "--scratch-dsn",
+        pg_server.superuser_dsn(),
+    )
     assert code == 1, output
     stale = re.findall(r"^stale: (\S+)$", output, re.MULTILINE)
     # The column's page and the DDL; the index counts the migrations.
     assert stale == ["docs/schema/README.md", "docs/schema/job-queue.md", "sql/schema.sql"], output
     # --check wrote nothing; a plain run brings the files up to date.
     assert generated_files(out) == generated_files(first_run)
-    code, output = docs("--out", str(out), "--migrations-dir", str(migrations),
-                        "--scratch-dsn", pg_server.superuser_dsn())
+    code, output = docs(
+        "--out",
+        str(out),
+        "--migrations-dir",
+        str(migrations),
+        "--scratch-dsn",
+        pg_server.superuser_dsn(),
+    )
     assert code == 0, output
     assert "Edited: higher runs first." in (out / "docs/schema/job-queue.md").read_text()
 
 
-def test_a_leftover_page_is_stale(first_run: Path, pg_server: ScratchServer, tmp_path: Path) -> None:
+def test_a_leftover_page_is_stale(
+    first_run: Path, pg_server: ScratchServer, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     shutil.copytree(first_run, out)
     (out / "docs/schema/old-area.md").write_text("# gone\n")
@@ -154,8 +170,14 @@ def test_a_table_from_a_migration_no_area_claims_fails_loudly(
         "-- A new feature nobody placed in a docs area.\n\n"
         "CREATE TABLE xferity.gizmos (gizmo_id bigint PRIMARY KEY);\n",
     )
-    code, output = docs("--out", str(tmp_path / "out"), "--migrations-dir", str(migrations),
-                        "--scratch-dsn", pg_server.superuser_dsn())
+    code, output = docs(
+        "--out",
+        str(tmp_path / "out"),
+        "--migrations-dir",
+        str(migrations),
+        "--scratch-dsn",
+        pg_server.superuser_dsn(),
+    )
     assert code == 1
     lines = output.strip().splitlines()
     assert lines[-1].startswith("error: ")
