@@ -1,7 +1,8 @@
 """sql/schema.sql: the DDL of a fresh install, rebuilt from the snapshot in a fixed order and
 layout (never pg_dump's, whose output changes between versions): types, then each table with
-its comments and indexes, functions, views, triggers, and last the foreign keys. Privileges are
-the role model's (`xferity-schema grants`) and are left out."""
+its comments and indexes, functions (bodies unchecked until the end, as pg_dump does), views,
+triggers, and last the foreign keys. Run on an empty database it builds the same schema as the
+migrations, grants aside: privileges are the role model's (`xferity-schema grants`)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from xferity_schema.reference.model import Column, Function, NamedObject, Refere
 
 HEADER = f"""\
 {GENERATED_SQL_MARKER} from the catalog snapshot of a fresh install: do not edit.
--- The current schema in one file, for reading: the contract is sql/migrations/. `docs --check`
--- keeps it current (lint skips it: deparsed catalog output). Privileges are the role model's
+-- The current schema in one file, for reading. The contract is sql/migrations/: this file builds
+-- the same schema (a test checks it) but is never applied by the toolkit. `docs --check` keeps
+-- it current; lint skips it (deparsed catalog output). Privileges are the role model's
 -- (`xferity-schema grants`) and are left out.
 """
 _FUNCTION_CLAUSE = re.compile(r" (?=(?:RETURNS|LANGUAGE|SET|COST|ROWS|SUPPORT) )")
@@ -60,6 +62,9 @@ def _table(table: Table, schema: str) -> list[str]:
     partition_key = table.attributes.get("partition_key")
     if kind == "partitioned table" and isinstance(partition_key, str):
         tail += f" PARTITION BY {partition_key}"
+    options = table.attributes.get("storage_options")
+    if isinstance(options, list) and options:
+        tail += " WITH (" + ", ".join(options) + ")"
     lines.append(tail + ";")
     if table.attributes.get("row_security") is True:
         lines.append(f"ALTER TABLE {table.name} ENABLE ROW LEVEL SECURITY;")

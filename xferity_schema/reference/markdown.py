@@ -79,10 +79,32 @@ def _access_rows(access: Sequence[Access]) -> list[str]:
     return table_rows(["Role", "Read", "Write"], [[f"{a.role}", a.read, a.write] for a in access])
 
 
+def _table_facts(table: Table) -> list[str]:
+    """What CREATE TABLE says besides the columns: kind, persistence, storage, row security."""
+    attributes = table.attributes
+    facts = []
+    if attributes.get("table_kind") not in (None, "table"):
+        facts.append(str(attributes["table_kind"]).capitalize())
+    if isinstance(attributes.get("partition_key"), str):
+        facts.append(f"partitioned by {code(str(attributes['partition_key']))}")
+    if attributes.get("persistence") == "unlogged":
+        facts.append("Unlogged")
+    options = attributes.get("storage_options")
+    if isinstance(options, list) and options:
+        facts.append("Storage options: " + ", ".join(code(o) for o in options))
+    if attributes.get("row_security") is True:
+        forced = " (forced for the owner too)" if attributes.get("force_row_security") else ""
+        facts.append(f"Row-level security enabled{forced}")
+    return facts
+
+
 def _table_section(table: Table, reference: Reference) -> list[str]:
     lines = [f"### `{table.short}`", ""]
     if table.comment:
         lines += [cell(table.comment), ""]
+    facts = _table_facts(table)
+    if facts:
+        lines += ["; ".join(facts) + ".", ""]
     lines += [*_column_rows(table.columns), ""]
     keys = [c for c in table.constraints if c.kind in ("primary key", "unique", "exclusion")]
     checks = [c for c in table.constraints if c.kind in ("check", "constraint trigger")]
