@@ -29,31 +29,53 @@ class Area:
 
 
 AREAS = (
-    Area("flow-runs", "Flow runs", "Runs of transfer flows and their steps.", ("0002_flow_runs",)),
-    Area("auth", "Auth", "Users, sessions and API tokens.", ("0003_auth",)),
+    Area(
+        "flow-runs",
+        "Flow runs",
+        "Durable run history, per-file outcomes and idempotency records.",
+        ("0002_flow_runs",),
+    ),
+    Area("auth", "Auth", "Users and browser sessions of the web UI and API.", ("0003_auth",)),
     Area(
         "crypto-inventory",
         "Crypto inventory",
-        "Certificates, PGP keys and which partner uses them.",
+        "X.509 certificates, OpenPGP keys and which partner uses which of them for what.",
         ("0004_crypto_inventory",),
     ),
-    Area("as2", "AS2", "AS2 messages and their MDNs.", ("0005_as2",)),
+    Area(
+        "as2", "AS2", "Persisted AS2 messages (inbound and outbound) and their MDNs.", ("0005_as2",)
+    ),
     Area(
         "posture",
         "Posture",
-        "Posture snapshots and their findings.",
+        "The hourly record of the security posture report, and its findings.",
         ("0006_posture_snapshots",),
     ),
     Area(
         "alerts",
         "Alerts",
-        "Regression alerts raised between posture snapshots.",
+        "A finding that appeared or got more severe between two posture snapshots.",
         ("0007_regression_alerts",),
     ),
-    Area("suppressions", "Suppressions", "Suppressed findings.", ("0008_suppressions",)),
-    Area("vault", "Vault", "Encrypted secrets.", ("0009_vault_secrets",)),
-    Area("workflows", "Workflows", "Workflow definitions, runs and locks.", ("0010_workflows",)),
-    Area("job-queue", "Job queue", "The shared job queue and its SQL API.", ("0012_job_queue",)),
+    Area(
+        "suppressions",
+        "Suppressions",
+        "Operator-accepted posture findings.",
+        ("0008_suppressions",),
+    ),
+    Area(
+        "vault",
+        "Vault",
+        "The local encrypted vault behind local-vault:NAME references.",
+        ("0009_vault_secrets",),
+    ),
+    Area("workflows", "Workflows", "Durable state of the workflow engine.", ("0010_workflows",)),
+    Area(
+        "job-queue",
+        "Job queue",
+        "The shared job queue, its workers and its SQL API.",
+        ("0012_job_queue",),
+    ),
     Area(
         "housekeeping",
         "Housekeeping",
