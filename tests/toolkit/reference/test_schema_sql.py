@@ -10,6 +10,7 @@ import psycopg
 
 from xferity_schema.compare.diff import diff_snapshots
 from xferity_schema.compare.snapshot import snapshot_schema
+from xferity_schema.lint import sources
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_SQL = REPO_ROOT / "sql" / "schema.sql"
@@ -29,3 +30,13 @@ def test_schema_sql_builds_what_the_migrations_build(migrated_db: str, fresh_db:
     ]
     assert differences == []
     assert len(built.names("table")) == len(migrated.names("table")) > 20
+
+
+def test_lint_of_the_sql_directory_skips_the_generated_file() -> None:
+    """schema.sql is deparsed catalog output, kept current by `docs --check`; its marker line
+    keeps `xferity-schema lint sql` off it, while the migrations are still collected."""
+    collected = sources.collect([REPO_ROOT / "sql"])
+    assert SCHEMA_SQL not in collected
+    assert sources.is_generated(SCHEMA_SQL)
+    assert any(p.parent.name == "migrations" for p in collected)
+    assert not any(sources.is_generated(p) for p in collected)
