@@ -52,7 +52,8 @@ def table_rows(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 
 def _anchor(name: str) -> str:
-    return name.replace("_", "_").lower()
+    """GitHub's anchor of a heading that is one code span: the name, lower-cased."""
+    return name.lower()
 
 
 def _column_rows(columns: Sequence[Column]) -> list[str]:
