@@ -1041,13 +1041,13 @@ CREATE TABLE xferity.jobs (
     CONSTRAINT jobs_attempt_check CHECK (((attempt >= 0) AND (attempt <= max_attempts))),
     CONSTRAINT jobs_available_attempt_check CHECK (((state <> 'available'::text) OR (attempt < max_attempts))),
     CONSTRAINT jobs_dedupe_key_check CHECK ((length(dedupe_key) >= 1)),
-    CONSTRAINT jobs_finished_check CHECK (((state = ANY (ARRAY['completed'::text, 'failed'::text])) = (finished_at IS NOT NULL))),
+    CONSTRAINT jobs_finished_check CHECK (((state = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) = (finished_at IS NOT NULL))),
     CONSTRAINT jobs_kind_check CHECK (((length(kind) >= 1) AND (length(kind) <= 256))),
     CONSTRAINT jobs_lease_check CHECK (((state = 'running'::text) = (lease_expires_at IS NOT NULL))),
     CONSTRAINT jobs_locked_check CHECK ((((attempt = 0) = (locked_by IS NULL)) AND ((attempt = 0) = (locked_at IS NULL)))),
     CONSTRAINT jobs_max_attempts_check CHECK ((max_attempts >= 1)),
     CONSTRAINT jobs_queue_check CHECK (((length(queue) >= 1) AND (length(queue) <= 128))),
-    CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['available'::text, 'running'::text, 'completed'::text, 'failed'::text])))
+    CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['available'::text, 'running'::text, 'completed'::text, 'failed'::text, 'cancelled'::text])))
 ) WITH (autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_limit=2000, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=1000, fillfactor=80);
 COMMENT ON TABLE xferity.jobs IS
 'Durable job queue shared by Xferity workers. Work it only through the job functions (enqueue_job, claim_job, heartbeat_job, complete_job(s), fail_job, reap_expired_jobs). States: available -> running -> completed, or back to available for a retry, or failed when attempts are used up or the error is permanent.';
@@ -1060,7 +1060,7 @@ COMMENT ON COLUMN xferity.jobs.kind IS
 COMMENT ON COLUMN xferity.jobs.payload IS
 'Arguments of the job, interpreted by the handler of its kind.';
 COMMENT ON COLUMN xferity.jobs.state IS
-'available (waiting for run_at or a worker), running (leased to locked_by), completed, or failed (final).';
+'available (waiting for run_at or a worker), running (leased to locked_by), completed, failed (final), or cancelled (final, by an operator: cancel_job).';
 COMMENT ON COLUMN xferity.jobs.priority IS
 'Higher runs first among due jobs; default 0.';
 COMMENT ON COLUMN xferity.jobs.run_at IS
@@ -1084,7 +1084,7 @@ COMMENT ON COLUMN xferity.jobs.last_error IS
 COMMENT ON COLUMN xferity.jobs.created_at IS
 'When the job was enqueued.';
 COMMENT ON COLUMN xferity.jobs.finished_at IS
-'When the job reached completed or failed; NULL while unfinished.';
+'When the job reached completed, failed or cancelled; NULL while unfinished.';
 CREATE INDEX jobs_claim_idx ON xferity.jobs USING btree (priority DESC, run_at, id) WHERE ((state = 'available'::text) AND (attempt < max_attempts));
 COMMENT ON INDEX xferity.jobs_claim_idx IS
 'Hot path of claim_job: only claimable rows, in claim order.';
@@ -1097,6 +1097,7 @@ COMMENT ON INDEX xferity.jobs_finished_idx IS
 CREATE INDEX jobs_running_idx ON xferity.jobs USING btree (locked_by) WHERE (state = 'running'::text);
 COMMENT ON INDEX xferity.jobs_running_idx IS
 'Running jobs by lease holder, for reap_expired_jobs and live_workers.';
+CREATE INDEX jobs_unsuccessful_idx ON xferity.jobs USING btree (finished_at) INCLUDE (queue, state) WHERE (state = ANY (ARRAY['failed'::text, 'cancelled'::text]));
 
 CREATE TABLE xferity.workers (
     id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -1203,6 +1204,39 @@ END;
 $function$;
 COMMENT ON FUNCTION xferity.assets_expiring_within(days integer) IS
 'Certificates and PGP keys whose expiry falls within the next days days, soonest first; already expired assets are included with expired = true. Raises 22023 for a negative or NULL days. The posture engine''s default window is 30.';
+
+CREATE FUNCTION xferity.cancel_job(job_id bigint, reason text DEFAULT NULL::text)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+    old_state text;
+BEGIN
+    -- The row lock orders us against a worker completing or failing the job:
+    -- whichever commits first wins, and the other sees the outcome.
+    SELECT j.state INTO old_state
+    FROM xferity.jobs AS j
+    WHERE j.id = cancel_job.job_id
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 'not_found';
+    END IF;
+    IF old_state NOT IN ('available', 'running') THEN
+        RETURN 'is_' || old_state;
+    END IF;
+    UPDATE xferity.jobs AS j
+    SET state = 'cancelled',
+        lease_expires_at = NULL,
+        finished_at = now(),
+        last_error = 'cancelled' || coalesce(': ' || cancel_job.reason, '')
+    WHERE j.id = cancel_job.job_id;
+    RETURN 'cancelled';
+END;
+$function$;
+COMMENT ON FUNCTION xferity.cancel_job(job_id bigint, reason text) IS
+'Operator: cancels an available or running job (final state cancelled, last_error = cancelled: reason) and returns ''cancelled''. A running holder''s later complete_job, complete_jobs, fail_job and heartbeat_job answer as for a lost lease (false, short count, lease_lost). A job in any other state is left unchanged and ''is_<state>'' is returned (e.g. is_completed); an unknown id returns ''not_found''.';
 
 CREATE FUNCTION xferity.claim_job(worker_id text, queues text[] DEFAULT NULL::text[], max_jobs integer DEFAULT 1, lease interval DEFAULT '00:05:00'::interval)
     RETURNS SETOF xferity.jobs
@@ -1320,6 +1354,44 @@ AS $function$
 $function$;
 COMMENT ON FUNCTION xferity.delete_dead_sessions(grace interval) IS
 'Deletes sessions that expired more than grace ago (uses auth_sessions_expires_at_idx) and returns how many. Revoked sessions go when they expire.';
+
+CREATE FUNCTION xferity.discard_jobs(states text[] DEFAULT ARRAY['completed'::text, 'failed'::text, 'cancelled'::text], queue text DEFAULT NULL::text, kind text DEFAULT NULL::text, finished_before timestamp with time zone DEFAULT now(), max_rows integer DEFAULT 10000)
+    RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+    discarded integer;
+BEGIN
+    IF discard_jobs.states IS NULL OR cardinality(discard_jobs.states) = 0
+        OR NOT discard_jobs.states <@ ARRAY['completed', 'failed', 'cancelled'] THEN
+        RAISE EXCEPTION 'discard_jobs: states must be finished states (completed, failed, cancelled), got %',
+            discard_jobs.states
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF discard_jobs.max_rows IS NULL OR discard_jobs.max_rows < 1 THEN
+        RAISE EXCEPTION 'discard_jobs: max_rows must be at least 1'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    DELETE FROM xferity.jobs AS j
+    WHERE j.id IN (
+        SELECT f.id
+        FROM xferity.jobs AS f
+        WHERE f.state = ANY (discard_jobs.states)
+            AND f.finished_at < coalesce(discard_jobs.finished_before, now())
+            AND (discard_jobs.queue IS NULL OR f.queue = discard_jobs.queue)
+            AND (discard_jobs.kind IS NULL OR f.kind = discard_jobs.kind)
+        ORDER BY f.finished_at
+        LIMIT discard_jobs.max_rows
+        FOR UPDATE SKIP LOCKED
+    );
+    GET DIAGNOSTICS discarded = ROW_COUNT;
+    RETURN discarded;
+END;
+$function$;
+COMMENT ON FUNCTION xferity.discard_jobs(states text[], queue text, kind text, finished_before timestamp with time zone, max_rows integer) IS
+'Operator: deletes up to max_rows finished jobs (and their errors) in the given states (default all finished ones) of a queue and kind (NULL: any) that finished before finished_before (default now), oldest first; returns how many. Never touches available or running jobs. prune_finished_jobs is the retention job''s form of it.';
 
 CREATE FUNCTION xferity.enqueue_job(kind text, payload jsonb DEFAULT '{}'::jsonb, queue text DEFAULT 'default'::text, run_at timestamp with time zone DEFAULT now(), priority integer DEFAULT 0, max_attempts integer DEFAULT 3, dedupe_key text DEFAULT NULL::text)
     RETURNS bigint
@@ -1607,6 +1679,79 @@ $function$;
 COMMENT ON FUNCTION xferity.prune_posture_snapshots(keep interval) IS
 'Retention: deletes snapshots (and their findings) taken more than keep ago, always keeping the most recent snapshot as the baseline for regression detection. Returns the number of snapshots deleted; raises 22023 unless keep is positive.';
 
+CREATE FUNCTION xferity.queue_stats(recent interval DEFAULT '00:01:00'::interval)
+    RETURNS TABLE(queue text, available bigint, due bigint, running bigint, oldest_due_age interval, completed_recent bigint, failed_last_hour bigint, cancelled_last_hour bigint, throughput_per_second double precision)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+    -- Each part reads one partial index's worth of rows: the backlog, the
+    -- running set, and the jobs finished within the windows. Old finished jobs
+    -- are never read, however many are kept.
+    WITH waiting AS (
+        SELECT
+            j.queue,
+            count(*) AS available,
+            count(*) FILTER (WHERE j.run_at <= now()) AS due,
+            now() - min(j.run_at) FILTER (WHERE j.run_at <= now()) AS oldest_due_age
+        FROM xferity.jobs AS j
+        WHERE j.state = 'available' AND j.attempt < j.max_attempts
+        GROUP BY j.queue
+    ),
+
+    working AS (
+        SELECT j.queue, count(*) AS running
+        FROM xferity.jobs AS j
+        WHERE j.state = 'running'
+        GROUP BY j.queue
+    ),
+
+    completed AS (
+        SELECT j.queue, count(*) FILTER (WHERE j.state = 'completed') AS completed_recent
+        FROM xferity.jobs AS j
+        WHERE j.state IN ('completed', 'failed') AND j.finished_at > now() - queue_stats.recent
+        GROUP BY j.queue
+    ),
+
+    unsuccessful AS (
+        SELECT
+            j.queue,
+            count(*) FILTER (WHERE j.state = 'failed') AS failed_last_hour,
+            count(*) FILTER (WHERE j.state = 'cancelled') AS cancelled_last_hour
+        FROM xferity.jobs AS j
+        WHERE j.state IN ('failed', 'cancelled') AND j.finished_at > now() - interval '1 hour'
+        GROUP BY j.queue
+    ),
+
+    queues AS (
+        SELECT w.queue FROM waiting AS w
+        UNION
+        SELECT r.queue FROM working AS r
+        UNION
+        SELECT c.queue FROM completed AS c
+        UNION
+        SELECT u.queue FROM unsuccessful AS u
+    )
+
+    SELECT
+        q.queue,
+        coalesce(w.available, 0),
+        coalesce(w.due, 0),
+        coalesce(r.running, 0),
+        w.oldest_due_age,
+        coalesce(c.completed_recent, 0),
+        coalesce(u.failed_last_hour, 0),
+        coalesce(u.cancelled_last_hour, 0),
+        coalesce(c.completed_recent, 0) / greatest(extract(epoch FROM queue_stats.recent), 1)
+    FROM queues AS q
+    LEFT JOIN waiting AS w ON q.queue = w.queue
+    LEFT JOIN working AS r ON q.queue = r.queue
+    LEFT JOIN completed AS c ON q.queue = c.queue
+    LEFT JOIN unsuccessful AS u ON q.queue = u.queue
+    ORDER BY q.queue;
+$function$;
+COMMENT ON FUNCTION xferity.queue_stats(recent interval) IS
+'Operator and metrics: one row per queue with work in it or finished recently. available = jobs waiting (due = of those, claimable now), running, oldest_due_age = how long the oldest due job has waited, completed_recent = completed within `recent` (default 1 minute) and throughput_per_second = that divided by the window, failed_last_hour and cancelled_last_hour. Reads only the backlog, the running set and the jobs finished within the windows (partial indexes), never the history kept before that, so it stays cheap however many finished jobs are kept.';
+
 CREATE FUNCTION xferity.reap_expired_jobs()
     RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1617,9 +1762,9 @@ DECLARE
     ready_queues text[];
     ready_queue text;
 BEGIN
-    -- SKIP LOCKED: a job whose holder is completing it right now is left
-    -- alone (the next sweep sees its outcome), and concurrent sweeps by
-    -- several workers never wait on each other.
+    -- As in 0012, but last_error no longer names the previous holder: the
+    -- next worker receives last_error from claim_job, and worker ids are kept
+    -- between a worker and the operators (job_errors.worker_id).
     WITH expired AS MATERIALIZED (
         SELECT j.id, j.locked_by, j.lease_expires_at
         FROM xferity.jobs AS j
@@ -1634,12 +1779,11 @@ BEGIN
             finished_at = CASE WHEN j.attempt >= j.max_attempts THEN now() END,
             lease_expires_at = NULL,
             last_error = format(
-                'lease expired: worker %s did not finish attempt %s by %s',
-                e.locked_by, j.attempt, e.lease_expires_at
+                'lease expired: attempt %s was not finished by %s', j.attempt, e.lease_expires_at
             )
         FROM expired AS e
         WHERE j.id = e.id
-        RETURNING j.id, j.attempt, j.state, j.queue, j.locked_by, j.last_error
+        RETURNING j.id, j.attempt, j.state, j.queue, e.locked_by, j.last_error
     ),
 
     logged AS (
@@ -1739,7 +1883,23 @@ CREATE FUNCTION xferity.register_worker(worker_id text, hostname text, info json
     SET search_path TO 'xferity', 'pg_temp'
 AS $function$
 #variable_conflict use_column
+DECLARE
+    seen_at timestamptz;
+    seen_on text;
 BEGIN
+    IF coalesce(register_worker.worker_id, '') = '' THEN
+        RAISE EXCEPTION 'register_worker: worker_id must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT w.last_seen_at, w.hostname INTO seen_at, seen_on
+    FROM xferity.workers AS w
+    WHERE w.worker_id = register_worker.worker_id
+    FOR UPDATE;
+    IF FOUND AND seen_at > now() - interval '30 seconds' THEN
+        RAISE EXCEPTION 'register_worker: worker id % is live (on %, seen % ago): choose another id',
+            register_worker.worker_id, seen_on, now() - seen_at
+            USING ERRCODE = 'unique_violation';
+    END IF;
     INSERT INTO xferity.workers (worker_id, hostname, info)
     VALUES (
         register_worker.worker_id,
@@ -1754,7 +1914,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.register_worker(worker_id text, hostname text, info jsonb) IS
-'Registers (or re-registers) a worker process at start-up: its worker_id, host and free-form info. Marks it seen now.';
+'Registers a worker process at start-up: its worker_id, host and free-form info, and marks it seen now. An id whose worker was seen in the last 30 seconds is refused (SQLSTATE 23505): a worker never takes over a live worker''s entry. An id seen longer ago (its process died, or its heartbeats stopped) is taken over.';
 
 CREATE FUNCTION xferity.release_subscription_lock(subscription_id uuid, token text)
     RETURNS boolean
@@ -1776,6 +1936,38 @@ AS $function$
 $function$;
 COMMENT ON FUNCTION xferity.release_subscription_lock(subscription_id uuid, token text) IS
 'Releases the subscription lock only if token is the holder''s token. True if released; false (and nothing changes) for any other token.';
+
+CREATE FUNCTION xferity.reschedule_job(job_id bigint, run_at timestamp with time zone DEFAULT NULL::timestamp with time zone, priority integer DEFAULT NULL::integer)
+    RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+    job_queue text;
+    new_run_at timestamptz;
+BEGIN
+    IF reschedule_job.run_at IS NOT NULL AND NOT isfinite(reschedule_job.run_at) THEN
+        RAISE EXCEPTION 'reschedule_job: run_at must be a finite time, got %', reschedule_job.run_at
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    UPDATE xferity.jobs AS j
+    SET run_at = coalesce(reschedule_job.run_at, j.run_at),
+        priority = coalesce(reschedule_job.priority, j.priority)
+    WHERE j.id = reschedule_job.job_id
+        AND j.state = 'available'
+    RETURNING j.queue, j.run_at INTO job_queue, new_run_at;
+    IF NOT FOUND THEN
+        RETURN false;
+    END IF;
+    IF new_run_at <= now() THEN
+        PERFORM pg_notify('xferity_jobs', job_queue);
+    END IF;
+    RETURN true;
+END;
+$function$;
+COMMENT ON FUNCTION xferity.reschedule_job(job_id bigint, run_at timestamp with time zone, priority integer) IS
+'Operator: gives an available job a new run_at (finite) and/or priority; NULL keeps the current value. Returns false, changing nothing, when the job is not available (running or finished jobs are not rescheduled). Sends NOTIFY xferity_jobs when the job is due now.';
 
 CREATE FUNCTION xferity.reset_all_data()
     RETURNS void
@@ -1800,6 +1992,92 @@ END;
 $function$;
 COMMENT ON FUNCTION xferity.reset_all_data() IS
 'TEST/DEV TOOL - destroys all data. Empties every table of schema xferity (TRUNCATE ... RESTART IDENTITY CASCADE, table list read from the catalog) except the migration tracking tables schema_migrations and schema_migration_log.';
+
+CREATE FUNCTION xferity.retry_failed_jobs(queue text DEFAULT NULL::text, kind text DEFAULT NULL::text, failed_after timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, failed_before timestamp with time zone DEFAULT 'infinity'::timestamp with time zone, attempts integer DEFAULT 3, max_rows integer DEFAULT 1000)
+    RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+    candidate bigint;
+    retried integer := 0;
+BEGIN
+    IF retry_failed_jobs.max_rows IS NULL OR retry_failed_jobs.max_rows < 1 THEN
+        RAISE EXCEPTION 'retry_failed_jobs: max_rows must be at least 1'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    FOR candidate IN
+        SELECT j.id
+        FROM xferity.jobs AS j
+        WHERE j.state = 'failed'
+            AND j.finished_at > coalesce(retry_failed_jobs.failed_after, '-infinity')
+            AND j.finished_at < coalesce(retry_failed_jobs.failed_before, 'infinity')
+            AND (retry_failed_jobs.queue IS NULL OR j.queue = retry_failed_jobs.queue)
+            AND (retry_failed_jobs.kind IS NULL OR j.kind = retry_failed_jobs.kind)
+        ORDER BY j.finished_at, j.id
+        LIMIT retry_failed_jobs.max_rows
+    LOOP
+        IF xferity.retry_job(candidate, retry_failed_jobs.attempts) = 'retried' THEN
+            retried := retried + 1;
+        END IF;
+    END LOOP;
+    RETURN retried;
+END;
+$function$;
+COMMENT ON FUNCTION xferity.retry_failed_jobs(queue text, kind text, failed_after timestamp with time zone, failed_before timestamp with time zone, attempts integer, max_rows integer) IS
+'Operator: retry_job for up to max_rows failed jobs of the given queue and kind (NULL: any) that failed in (failed_after, failed_before), oldest first. Returns how many became available; jobs whose dedupe_key is taken meanwhile are skipped.';
+
+CREATE FUNCTION xferity.retry_job(job_id bigint, attempts integer DEFAULT 3)
+    RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+#variable_conflict use_column
+DECLARE
+    old_state text;
+    job_queue text;
+    job_key text;
+BEGIN
+    IF retry_job.attempts IS NULL OR retry_job.attempts < 1 OR retry_job.attempts > 100 THEN
+        RAISE EXCEPTION 'retry_job: attempts must be between 1 and 100, got %', retry_job.attempts
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT j.state, j.queue, j.dedupe_key INTO old_state, job_queue, job_key
+    FROM xferity.jobs AS j
+    WHERE j.id = retry_job.job_id
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 'not_found';
+    END IF;
+    IF old_state NOT IN ('failed', 'cancelled') THEN
+        RETURN 'is_' || old_state;
+    END IF;
+    -- Its dedupe key may belong to a newer unfinished job by now.
+    IF job_key IS NOT NULL AND EXISTS (
+        SELECT FROM xferity.jobs AS o
+        WHERE o.dedupe_key = job_key AND o.state IN ('available', 'running')
+    ) THEN
+        RETURN 'dedupe_conflict';
+    END IF;
+    -- attempt keeps counting claims (it numbers the error history, which is
+    -- kept); the job gets `attempts` more claims from here.
+    UPDATE xferity.jobs AS j
+    SET state = 'available',
+        run_at = now(),
+        max_attempts = j.attempt + retry_job.attempts,
+        finished_at = NULL,
+        result = NULL
+    WHERE j.id = retry_job.job_id;
+    PERFORM pg_notify('xferity_jobs', job_queue);
+    RETURN 'retried';
+EXCEPTION
+    WHEN unique_violation THEN
+        RETURN 'dedupe_conflict';  -- the key was taken between our check and update
+END;
+$function$;
+COMMENT ON FUNCTION xferity.retry_job(job_id bigint, attempts integer) IS
+'Operator: makes a failed or cancelled job available now and returns ''retried''. attempt keeps its value (the job_errors history is kept and stays numbered by attempt); max_attempts becomes attempt + attempts (default 3 more claims, at most 100). Leaves a job in any other state unchanged and returns ''is_<state>'' (e.g. is_running); ''not_found'' for an unknown id, and ''dedupe_conflict'' when a newer unfinished job holds its dedupe_key. Sends NOTIFY xferity_jobs.';
 
 CREATE FUNCTION xferity.schedule_command(command_name text, data text, execute_time timestamp with time zone)
     RETURNS bigint
@@ -1847,6 +2125,19 @@ END;
 $function$;
 COMMENT ON FUNCTION xferity.take_subscription_lock(subscription_id uuid, token text, worker_id text, lease interval) IS
 'Compare-and-set lock on an event subscription: sets token (held for lease) only if no unexpired token holds the row. True if taken, false if held by someone else or the subscription does not exist. Raises 22023 for an empty token or a non-positive lease.';
+
+CREATE FUNCTION xferity.worker_health(max_age interval DEFAULT '00:00:30'::interval)
+    RETURNS TABLE(live_workers integer, last_seen_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+    SELECT
+        (count(*) FILTER (WHERE w.last_seen_at > now() - worker_health.max_age))::integer,
+        max(w.last_seen_at)
+    FROM xferity.workers AS w;
+$function$;
+COMMENT ON FUNCTION xferity.worker_health(max_age interval) IS
+'What Xferity''s /health/worker needs in one call: that the database answers (the call returns a row), how many workers were seen within max_age (default 30 seconds), and when a worker was last seen at all (NULL if none ever registered). Healthy: live_workers > 0.';
 
 CREATE FUNCTION xferity.worker_heartbeat(worker_id text)
     RETURNS boolean
@@ -1944,6 +2235,35 @@ COMMENT ON COLUMN xferity.queue_depth.due_jobs IS
 'Of those, jobs whose run_at has passed (for available: claimable now).';
 COMMENT ON COLUMN xferity.queue_depth.oldest_due_age IS
 'For available and running jobs: now() minus the earliest run_at that has passed, i.e. how long the oldest due job has been waiting or in work. NULL for finished states or when nothing is due.';
+
+CREATE VIEW xferity.stalled_workers AS
+    SELECT
+        w.worker_id,
+        w.hostname,
+        w.last_seen_at,
+        now() - w.last_seen_at AS silent_for,
+        count(j.id) AS running_jobs,
+        min(j.lease_expires_at) AS first_lease_expiry
+    FROM xferity.workers w
+    JOIN xferity.jobs j ON w.worker_id = j.locked_by AND j.state = 'running'::text
+    WHERE w.last_seen_at <= (now() - '00:00:30'::interval)
+    GROUP BY w.worker_id,
+        w.hostname,
+        w.last_seen_at;
+COMMENT ON VIEW xferity.stalled_workers IS
+'Operator: workers that hold running jobs but have not called worker_heartbeat for 30 seconds or more. Their jobs return to the queue when their leases expire (first_lease_expiry); cancel_job hands them back at once as cancelled, retry_job then makes them available.';
+COMMENT ON COLUMN xferity.stalled_workers.worker_id IS
+'The silent worker.';
+COMMENT ON COLUMN xferity.stalled_workers.hostname IS
+'Host it registered from.';
+COMMENT ON COLUMN xferity.stalled_workers.last_seen_at IS
+'Its last worker_heartbeat.';
+COMMENT ON COLUMN xferity.stalled_workers.silent_for IS
+'now() minus last_seen_at.';
+COMMENT ON COLUMN xferity.stalled_workers.running_jobs IS
+'Jobs it still holds.';
+COMMENT ON COLUMN xferity.stalled_workers.first_lease_expiry IS
+'When the first of those leases expires and reap_expired_jobs can hand the job back.';
 
 CREATE TRIGGER flow_runs_status_transition BEFORE UPDATE OF status ON xferity.flow_runs FOR EACH ROW EXECUTE FUNCTION xferity.flow_runs_check_status_transition();
 COMMENT ON TRIGGER flow_runs_status_transition ON xferity.flow_runs IS

@@ -54,7 +54,7 @@ def running_pgbouncer(server_dsn: str, pool_size: int = 4) -> Iterator[PgBouncer
     clients share few sessions, as in production."""
     binary = pgbouncer_binary()
     if binary is None:
-        pytest.skip("needs PgBouncer: apt-get install pgbouncer")
+        pytest.skip("needs PgBouncer: scripts/install_test_deps.sh (apt-get install pgbouncer)")
     server = conninfo_to_dict(server_dsn)
     host = str(server.get("host") or "127.0.0.1")
     if host.startswith("/"):

@@ -2,7 +2,7 @@
 npm package in Debian's headless Chromium, each block an SVG with an entity for every table of
 its area (the index's block: every table). test_docs.py proves the committed pages current.
 
-Needs /usr/bin/chromium and npm (scripts/install_browser_deps.sh installs both and mermaid)."""
+Needs /usr/bin/chromium and npm (scripts/install_test_deps.sh installs both and mermaid)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def chromium() -> str:
         "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
     )
     if found is None:
-        pytest.skip("no chromium: run scripts/install_browser_deps.sh (apt-get install chromium)")
+        pytest.skip("no chromium: run scripts/install_test_deps.sh (apt-get install chromium)")
     return found
 
 
@@ -78,7 +78,7 @@ def mermaid_js() -> Path:
     if not MERMAID_JS.exists():
         npm = shutil.which("npm")
         if npm is None:
-            pytest.skip("no npm for the mermaid package: run scripts/install_browser_deps.sh")
+            pytest.skip("no npm for the mermaid package: run scripts/install_test_deps.sh")
         subprocess.run(
             [
                 npm,
