@@ -33,7 +33,7 @@ def psql_dir() -> Path | None:
 def require_psql() -> Path:
     found = psql_dir()
     if found is None or shutil.which("sh") is None:
-        pytest.skip("needs sh and psql: scripts/install_test_deps.sh (apt-get install postgresql-client)")
+        pytest.skip("needs sh and psql: run scripts/install_test_deps.sh")
     return found
 
 
@@ -42,7 +42,7 @@ def require_node_worker() -> str:
     if node is None:
         pytest.skip("needs Node.js")
     if not (NODE_WORKER_DIR / "node_modules" / "pg").is_dir():
-        pytest.skip(f"needs the pg driver: scripts/install_test_deps.sh (npm ci --prefix {NODE_WORKER_DIR})")
+        pytest.skip("needs the Node worker's pg driver: run scripts/install_test_deps.sh")
     return node
 
 

@@ -7,7 +7,7 @@ SELECT
     s.available,
     s.due,
     s.running,
-    extract(epoch FROM s.oldest_due_age)::double precision AS oldest_due_age_seconds,
+    extract(EPOCH FROM s.oldest_due_age)::float8 AS oldest_due_age_seconds,
     s.completed_recent,
     s.failed_last_hour,
     s.cancelled_last_hour,
@@ -90,12 +90,12 @@ SELECT xferity.reschedule_job(%(job_id)s, %(run_at)s::timestamptz, %(priority)s:
 SELECT count(*)
 FROM xferity.jobs AS j
 WHERE
-    j.state = ANY(%(states)s::text [])
+    j.state = any(%(states)s::text[])
     AND j.finished_at < %(before)s::timestamptz
     AND (%(queue)s::text IS NULL OR j.queue = %(queue)s::text)
     AND (%(kind)s::text IS NULL OR j.kind = %(kind)s::text);
 
 -- name: discard_jobs
 SELECT xferity.discard_jobs(
-    %(states)s::text [], %(queue)s::text, %(kind)s::text, %(before)s::timestamptz, %(max_rows)s
+    %(states)s::text[], %(queue)s::text, %(kind)s::text, %(before)s::timestamptz, %(max_rows)s
 );
