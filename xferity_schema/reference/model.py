@@ -42,6 +42,22 @@ def _list(value: Value) -> list[str]:
     return list(value) if isinstance(value, list) else []
 
 
+class _Described:
+    """What every object on a page has: its snapshot name and attributes, a short name and its
+    comment."""
+
+    name: str
+    attributes: Attributes
+
+    @property
+    def short(self) -> str:
+        return short_name(self.name)
+
+    @property
+    def comment(self) -> str | None:
+        return _opt(self.attributes.get("comment"))
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -110,7 +126,7 @@ class Access:
 
 
 @dataclass
-class Table:
+class Table(_Described):
     name: str
     attributes: Attributes
     columns: list[Column] = field(default_factory=list)
@@ -119,14 +135,6 @@ class Table:
     triggers: list[Trigger] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
     access: list[Access] = field(default_factory=list)
-
-    @property
-    def short(self) -> str:
-        return short_name(self.name)
-
-    @property
-    def comment(self) -> str | None:
-        return _opt(self.attributes.get("comment"))
 
     def primary_key(self) -> list[str]:
         for constraint in self.constraints:
@@ -142,24 +150,16 @@ class Table:
 
 
 @dataclass
-class View:
+class View(_Described):
     name: str
     attributes: Attributes
     definition: str  # normalised, in PostgreSQL 16+'s qualifier style: the same on every version
     columns: list[Column] = field(default_factory=list)
     access: list[Access] = field(default_factory=list)
 
-    @property
-    def short(self) -> str:
-        return short_name(self.name)
-
-    @property
-    def comment(self) -> str | None:
-        return _opt(self.attributes.get("comment"))
-
 
 @dataclass(frozen=True)
-class Function:
+class Function(_Described):
     name: str  # xferity.claim_job(text, integer): name and identity arguments
     attributes: Attributes
     callers: list[str]  # role labels with EXECUTE, besides the owner
@@ -189,10 +189,6 @@ class Function:
         return self.attributes.get("security_definer") is True
 
     @property
-    def comment(self) -> str | None:
-        return _opt(self.attributes.get("comment"))
-
-    @property
     def definition(self) -> str:
         return _text(self.attributes.get("definition"))
 
@@ -207,16 +203,12 @@ class Function:
 
 
 @dataclass(frozen=True)
-class NamedObject:
+class NamedObject(_Described):
     """A type, sequence or statistics object: shown by name, definition and comment."""
 
     kind: str
     name: str
     attributes: Attributes
-
-    @property
-    def comment(self) -> str | None:
-        return _opt(self.attributes.get("comment"))
 
 
 @dataclass
