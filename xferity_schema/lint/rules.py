@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pglast import ast, enums
 
 from xferity_schema.core.contract import SCHEMA
-from xferity_schema.lint.compat import newer_than_13
+from xferity_schema.lint.compat import CompatContext, newer_than_13, newer_tokens
 from xferity_schema.lint.findings import Finding
 from xferity_schema.lint.sources import SqlFile
 from xferity_schema.lint.syntax import (
@@ -109,10 +110,13 @@ SCALAR_TYPES = frozenset(
 VAULT_TABLE_PREFIX = "vault"
 
 
-def check_file(file: SqlFile, parsed: ParsedSql) -> list[Finding]:
+def check_file(
+    file: SqlFile, parsed: ParsedSql, context: CompatContext | None = None
+) -> list[Finding]:
     findings = list(_file_rules(file, parsed))
+    context = context or CompatContext()
     for statement in parsed.statements:
-        for rule, offset, message in _statement_rules(statement, parsed):
+        for rule, offset, message in _statement_rules(statement, parsed, context):
             line, col = parsed.position(offset)
             findings.append(Finding(file.path, line, col, rule, "error", message))
     return findings
@@ -238,14 +242,20 @@ def _needs_autocommit(node: ast.Node) -> str | None:
     return None
 
 
-def _statement_rules(statement: Statement, parsed: ParsedSql) -> Iterator[tuple[str, int, str]]:
+def _statement_rules(
+    statement: Statement, parsed: ParsedSql, context: CompatContext
+) -> Iterator[tuple[str, int, str]]:
     node, at = statement.node, statement.location
-    for offset, message in newer_than_13(node, at):
+    for offset, message in newer_than_13(node, at, context):
         yield "pg13-compat", offset, message
+    for offset, message in newer_tokens(statement.text):
+        yield "pg13-compat", at + offset, message
     for embedded in embedded_queries(statement, parsed):
         inner = parse(embedded.sql)
+        inner_context = replace(context, in_plpgsql=embedded.plpgsql)
         for inner_statement in inner.statements:
-            for offset, message in newer_than_13(inner_statement.node, inner_statement.location):
+            found = newer_than_13(inner_statement.node, inner_statement.location, inner_context)
+            for offset, message in found:
                 where = embedded.anchor + offset if embedded.exact else embedded.anchor
                 yield "pg13-compat", where, message + " (in a function body)"
     yield from _schema(node, at)
