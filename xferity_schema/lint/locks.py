@@ -27,10 +27,17 @@ ConstrType = enums.ConstrType
 SERIAL_TYPES = frozenset({"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"})
 SHARE_LOCK = 5  # LOCK TABLE modes from SHARE (5) to ACCESS EXCLUSIVE (8) block writes
 LOCK_MODES = {5: "SHARE", 6: "SHARE ROW EXCLUSIVE", 7: "EXCLUSIVE", 8: "ACCESS EXCLUSIVE"}
-# squawk's type-preference rules are conventions (kept as errors by the rules layer), not
-# statements that lock a live table.
+# squawk's preference rules are conventions (still errors, reported by the rules layer), not
+# statements that lock a live table or break a running worker.
 CONVENTION_RULES = frozenset(
-    {"prefer-text-field", "ban-char-field", "prefer-timestamp-tz", "prefer-identity"}
+    {
+        "prefer-text-field",
+        "ban-char-field",
+        "prefer-timestamp-tz",
+        "prefer-identity",
+        "prefer-robust-stmts",
+        "require-enum-value-ordering",
+    }
 )
 REWRITE = "rewrites the whole table under an ACCESS EXCLUSIVE lock (no reads or writes until done)"
 
