@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO_ROOT))
 from xferity_schema.core.queries import QueryFile  # noqa: E402
 from xferity_schema.servers.scratch import throwaway_cluster  # noqa: E402
 
-CACHE = Path("/work/main/.xferity-cache/pg")
+CACHE = REPO_ROOT / ".xferity-cache" / "pg"  # filled by scripts/pg_matrix.py --fetch-only
 DATA_FILE = REPO_ROOT / "xferity_schema" / "lint" / "data" / "newer_than_13.json"
 QUERIES = QueryFile("xferity_schema.lint", "catalog.sql")
 MAX_ARGS = 12  # calls with more arguments than this are judged as "this many"

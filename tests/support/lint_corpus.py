@@ -95,3 +95,28 @@ def lint_case(case: Case, root: Path) -> set[str]:
 def statements_for_server(case: Case) -> list[str]:
     """base.sql and the case's migrations as script texts, in order, for one transaction."""
     return [base_sql(), *case.parts]
+
+
+def pg_bin(major: int) -> Path | None:
+    """The cached bin/ of a PostgreSQL major (scripts/pg_matrix.py fills it), if there."""
+    root = Path(__file__).resolve().parent.parent.parent / ".xferity-cache" / "pg"
+    found = root / str(major) / "bin"
+    return found if (found / "postgres").is_file() else None
+
+
+def run_on_server(dsn: str, case: Case) -> str | None:
+    """Apply base.sql and the case's migrations in one transaction, then roll back: None when
+    the server accepts all of it, else its error message."""
+    import psycopg
+
+    from xferity_schema.core.queries import statement
+
+    with psycopg.connect(dsn, autocommit=False) as conn:
+        try:
+            for text in statements_for_server(case):
+                conn.execute(statement(text))
+        except psycopg.Error as exc:
+            return str(exc).strip().splitlines()[0]
+        finally:
+            conn.rollback()
+    return None

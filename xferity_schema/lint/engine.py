@@ -58,8 +58,8 @@ def lint(
     bom = {f.path for f in found if f.rule == "utf8-bom"}
     squawked = safety.check([f for f in files if f.path not in bom], parses)
     found += locks.filter_squawk(squawked, verdicts) + verdicts.findings
-    trees = [p.statements for p in parsed.values()]
-    trees += [p.statements for members in sets.values() for _, p in members]
+    trees = [s.node for p in parsed.values() for s in p.statements]
+    trees += [s.node for members in sets.values() for _, p in members for s in p.statements]
     context = compat.context_for(trees)
     for file in files:
         found += rules.check_file(file, parsed[file.path], context)

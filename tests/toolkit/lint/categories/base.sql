@@ -1,4 +1,6 @@
 -- The live schema every category case runs against: created by an earlier, applied migration.
+CREATE SCHEMA IF NOT EXISTS xferity;
+
 CREATE TYPE xferity.job_state AS ENUM ('queued', 'running', 'done');
 
 CREATE TABLE xferity.jobs (
