@@ -277,7 +277,7 @@ def _table_constraints(elements: Any) -> Iterator[tuple[int, str]]:
 
 
 def _alter_table_cmd(node: ast.AlterTableCmd) -> Iterator[tuple[int, str]]:
-    known = NEWER_ALTER_TABLE.get(node.subtype)  # type: ignore[call-overload]
+    known = NEWER_ALTER_TABLE.get(node.subtype) if node.subtype is not None else None
     if known:
         yield known
     if node.subtype == AlterTableType.AT_AddConstraint:
@@ -414,8 +414,9 @@ def _returning(clause: Any, context: CompatContext) -> Iterator[tuple[int, str]]
         return  # NEW and OLD are a trigger function's own variables there
     for target in clause.exprs or ():
         for node in walk(target):
-            if isinstance(node, ast.ColumnRef) and len(node.fields or ()) >= 2:
-                first = node.fields[0]
+            fields = node.fields if isinstance(node, ast.ColumnRef) else None
+            if fields and len(fields) >= 2:
+                first = fields[0]
                 if isinstance(first, ast.String) and (first.sval or "").lower() in ("old", "new"):
                     yield 18, "RETURNING old.* / new.*"
                     return

@@ -44,7 +44,8 @@ def lint(
 ) -> LintResult:
     """Lint every .sql file under `paths`. Rules over a migration set read the whole set (the
     files' migrations directory) but report only on the files asked for."""
-    files, found = _read(sources.collect(paths))
+    collected = sources.collect(paths)
+    files, found = _read(collected)
     parsed = {f.path: rules.parse_file(f) for f in files}
     parses = {path: p.error is None for path, p in parsed.items()}
     sets = _migration_sets(files, parsed)
@@ -52,9 +53,7 @@ def lint(
     found += _style(files, parsed, use_cache)
     verdicts = locks.Verdicts()
     for members in sets.values():
-        judged = locks.check(members, {f.path for f in files})
-        verdicts.findings += judged.findings
-        verdicts.withdrawn += judged.withdrawn
+        verdicts.merge(locks.check(members, {f.path for f in files}))
     bom = {f.path for f in found if f.rule == "utf8-bom"}
     squawked = safety.check([f for f in files if f.path not in bom], parses)
     found += locks.filter_squawk(squawked, verdicts) + verdicts.findings
@@ -65,9 +64,11 @@ def lint(
         found += rules.check_file(file, parsed[file.path], context)
     found += _set_rules(files, parsed, released_sum, sets)
 
-    asked = {f.path for f in files}
+    asked = set(collected)
     found = [f for f in found if f.path in asked or f.path.name == checksums.SUM_FILENAME]
-    return _waive(files, found)
+    result = _waive(files, found)
+    result.files = collected
+    return result
 
 
 def _read(paths: list[Path]) -> tuple[list[SqlFile], list[Finding]]:

@@ -39,21 +39,32 @@ CONVENTION_RULES = frozenset(
         "require-enum-value-ordering",
     }
 )
+# PostgreSQL 13 has no DETACH PARTITION ... CONCURRENTLY (14+): never advise it.
+ALWAYS_WITHDRAWN = frozenset({"require-concurrent-partition-detach"})
 REWRITE = "rewrites the whole table under an ACCESS EXCLUSIVE lock (no reads or writes until done)"
 
 
 @dataclass
 class Verdicts:
-    """Our findings, and the squawk findings to withdraw: (path, first line, last line, rule)."""
+    """Our findings, and the squawk findings to withdraw: by (path, rule), the line spans of
+    the statements they are withdrawn from."""
 
     findings: list[Finding] = field(default_factory=list)
-    withdrawn: list[tuple[Path, int, int, str]] = field(default_factory=list)
+    withdrawn: dict[tuple[Path, str], list[tuple[int, int]]] = field(default_factory=dict)
+
+    def withdraw(self, path: Path, rule: str, first: int, last: int) -> None:
+        self.withdrawn.setdefault((path, rule), []).append((first, last))
+
+    def merge(self, other: Verdicts) -> None:
+        self.findings += other.findings
+        for key, spans in other.withdrawn.items():
+            self.withdrawn.setdefault(key, []).extend(spans)
 
     def keeps(self, finding: Finding) -> bool:
-        for path, first, last, rule in self.withdrawn:
-            if finding.path == path and first <= finding.line <= last and finding.rule == rule:
-                return False
-        return True
+        if finding.rule in ALWAYS_WITHDRAWN:
+            return False
+        spans = self.withdrawn.get((finding.path, finding.rule), ())
+        return not any(first <= finding.line <= last for first, last in spans)
 
 
 def check(members: Sequence[tuple[SqlFile, ParsedSql]], asked: set[Path]) -> Verdicts:
@@ -107,7 +118,7 @@ def _judge(
     for rule, message in _own_rules(statement.node, file.path, timeline, added_values):
         verdicts.findings.append(Finding(file.path, first, 1, rule, "error", message, "safety"))
     for rule in _withdrawn(statement.node, file.path, timeline):
-        verdicts.withdrawn.append((file.path, first, last, rule))
+        verdicts.withdraw(file.path, rule, first, last)
 
 
 def _live(timeline: Timeline, relation: ast.RangeVar | None, path: Path) -> bool:
@@ -240,8 +251,6 @@ def _vacuum_full(node: ast.VacuumStmt) -> bool:
 
 
 def _withdrawn(node: ast.Node, path: Path, timeline: Timeline) -> Iterator[str]:
-    # PostgreSQL 13 has no DETACH PARTITION ... CONCURRENTLY (14+): never advise it.
-    yield "require-concurrent-partition-detach"
     if isinstance(node, ast.IndexStmt) and not _live(timeline, node.relation, path):
         yield "require-concurrent-index-creation"
     if isinstance(node, ast.AlterTableStmt):
