@@ -23,7 +23,7 @@ from typing import Any
 from pglast import ast, enums
 from pglast.parser import ParseError, scan
 
-from xferity_schema.lint.syntax import dotted_name, node_location, walk
+from xferity_schema.lint.syntax import def_elem, dotted_name, node_location, text_of, walk
 
 MINIMUM_MAJOR = 13
 AlterTableType = enums.AlterTableType
@@ -108,6 +108,14 @@ NEWER_SUBSCRIPTION_OPTIONS = {
     "failover": 17,
 }
 NEWER_PUBLICATION_OPTIONS = {"publish_generated_columns": 18}
+NEWER_VACUUM_OPTIONS = {
+    "process_toast": 14,
+    "process_main": 16,
+    "skip_database_stats": 16,
+    "only_database_stats": 16,
+    "buffer_usage_limit": 16,
+}
+NEWER_COPY_OPTIONS = {"default": 16, "on_error": 17, "log_verbosity": 17, "reject_limit": 18}
 # Function names the grammar itself produces for SQL-standard syntax (EXTRACT(... FROM ...),
 # x AT TIME ZONE y, ...): that syntax is as old as 13 even where the function behind it is new.
 _SQL_SYNTAX_NEWER = {("timezone", 1): (17, "AT LOCAL"), ("system_user", 0): (16, "SYSTEM_USER")}
@@ -126,15 +134,32 @@ def newer_than_13(
 
 
 def newer_tokens(text: str) -> Iterator[tuple[int, str]]:
-    """Newer syntax the parse tree cannot tell from older syntax: an explicit NULLS DISTINCT
-    (15) reads exactly like a plain UNIQUE once parsed."""
+    """Newer syntax the parse tree cannot tell from older syntax, found in the token stream:
+    an explicit NULLS DISTINCT (15) or ENFORCED (18) reads like nothing at all once parsed,
+    `WITH ADMIN TRUE` (16) like `WITH ADMIN OPTION`, and `1_000` or `0x1F` (16) like `1000`."""
     try:
         tokens = [t for t in scan(text) if t.name not in ("SQL_COMMENT", "C_COMMENT")]
     except ParseError:
         return
-    for first, second in itertools.pairwise(tokens):
-        if first.name == "NULLS_P" and second.name == "DISTINCT":
-            yield first.start, "NULLS DISTINCT: PostgreSQL 15+ only; Xferity must run on 13"
+    for first, second in itertools.pairwise([*tokens, None]):
+        if first is None:
+            continue
+        following = second.name if second is not None else ""
+        found = _token_feature(first.name, text[first.start : first.end + 1], following)
+        if found:
+            yield first.start, f"{found[1]}: PostgreSQL {found[0]}+ only; Xferity must run on 13"
+
+
+def _token_feature(name: str, word: str, following: str) -> tuple[int, str] | None:
+    if name == "NULLS_P" and following == "DISTINCT":
+        return 15, "NULLS DISTINCT"
+    if name == "ADMIN" and following in ("TRUE_P", "FALSE_P"):
+        return 16, "GRANT ... WITH ADMIN TRUE/FALSE"
+    if name == "ENFORCED" and following in ("", "ASCII_59", "ASCII_44", "ASCII_41", "NOT"):
+        return 18, "ENFORCED constraints"
+    if name in ("ICONST", "FCONST") and ("_" in word or word[:2].lower() in ("0x", "0o", "0b")):
+        return 16, f"numeric literal {word} (underscores, hexadecimal, octal or binary)"
+    return None
 
 
 def _newer(node: ast.Node, context: CompatContext) -> Iterator[tuple[int, str]]:
@@ -197,15 +222,35 @@ def _newer(node: ast.Node, context: CompatContext) -> Iterator[tuple[int, str]]:
         yield from _privilege(node)
     elif isinstance(node, ast.GrantStmt) and node.objtype == enums.ObjectType.OBJECT_PARAMETER_ACL:
         yield 15, "GRANT ... ON PARAMETER"
-    elif isinstance(node, ast.RoleSpec) and (node.rolename or "") in catalog().roles:
+    elif isinstance(node, ast.RoleSpec):
         role = node.rolename or ""
-        yield catalog().roles[role], f"predefined role {role}"
+        if role in catalog().roles:
+            yield catalog().roles[role], f"predefined role {role}"
+        elif node.roletype == enums.RoleSpecType.ROLESPEC_CURRENT_ROLE:
+            yield 14, "CURRENT_ROLE as a role name"
     elif isinstance(node, ast.VariableSetStmt):
         yield from _setting(node.name)
     elif isinstance(node, ast.RangeVar):
         yield from _catalog_relation(node)
     elif isinstance(node, ast.ReindexStmt):
         yield from _reindex(node)
+    elif isinstance(node, ast.VacuumStmt):
+        yield from _options(node.options, NEWER_VACUUM_OPTIONS, "VACUUM option")
+    elif isinstance(node, ast.CopyStmt):
+        yield from _copy(node)
+    elif (
+        isinstance(node, ast.CreateSeqStmt)
+        and node.sequence
+        and node.sequence.relpersistence == "u"
+    ):
+        yield 15, "unlogged sequences"
+    elif isinstance(node, ast.AlterTableStmt) and node.objtype == enums.ObjectType.OBJECT_SEQUENCE:
+        for command in node.cmds or ():
+            if isinstance(command, ast.AlterTableCmd) and command.subtype in (
+                AlterTableType.AT_SetLogged,
+                AlterTableType.AT_SetUnLogged,
+            ):
+                yield 15, "ALTER SEQUENCE ... SET LOGGED/UNLOGGED"
 
 
 def _function(node: ast.FuncCall, context: CompatContext) -> Iterator[tuple[int, str]]:
@@ -221,6 +266,7 @@ def _function(node: ast.FuncCall, context: CompatContext) -> Iterator[tuple[int,
         return
     if len(names) == 1 and name in context.user_functions:
         return  # the set defines a function of this name itself
+    yield from _setting_argument(name, node.args or ())
     entry = catalog().functions.get(name)
     if entry is None:
         return
@@ -353,6 +399,15 @@ def _setting(name: str | None) -> Iterator[tuple[int, str]]:
         yield catalog().settings[name.lower()], f"setting {name}"
 
 
+def _setting_argument(function: str, args: Any) -> Iterator[tuple[int, str]]:
+    # set_config('x', ...) and current_setting('x') (without missing_ok) fail on 13 for a
+    # setting 13 does not have.
+    if (function == "set_config" or (function == "current_setting" and len(args) == 1)) and args:
+        first = args[0]
+        if isinstance(first, ast.A_Const) and isinstance(first.val, ast.String):
+            yield from _setting(first.val.sval)
+
+
 def _catalog_relation(node: ast.RangeVar) -> Iterator[tuple[int, str]]:
     name = (node.relname or "").lower()
     entry = catalog().relations.get(name)
@@ -362,6 +417,17 @@ def _catalog_relation(node: ast.RangeVar) -> Iterator[tuple[int, str]]:
         node.schemaname is not None or entry["schema"] == "pg_catalog"
     ):
         yield entry["since"], f"catalog view {entry['schema']}.{name}"
+
+
+def _copy(node: ast.CopyStmt) -> Iterator[tuple[int, str]]:
+    yield from _options(node.options, NEWER_COPY_OPTIONS, "COPY option")
+    header = def_elem(node.options, "header")
+    if header is not None and text_of(header.arg).lower() == "match":
+        yield 15, "COPY ... HEADER MATCH"
+    for name in ("force_null", "force_not_null"):
+        option = def_elem(node.options, name)
+        if option is not None and isinstance(option.arg, ast.A_Star):
+            yield 17, f"COPY ... {name.upper()} *"
 
 
 def _reindex(node: ast.ReindexStmt) -> Iterator[tuple[int, str]]:

@@ -20,7 +20,15 @@ from pglast import ast, enums
 from xferity_schema.lint.findings import Finding
 from xferity_schema.lint.replay import Timeline, type_text
 from xferity_schema.lint.sources import SqlFile
-from xferity_schema.lint.syntax import ParsedSql, Statement, def_elem, dotted_name, walk
+from xferity_schema.lint.syntax import (
+    ParsedSql,
+    Statement,
+    def_elem,
+    dotted_name,
+    parse,
+    text_of,
+    walk,
+)
 
 AlterTableType = enums.AlterTableType
 ConstrType = enums.ConstrType
@@ -167,7 +175,7 @@ def _own_rules(
     elif isinstance(node, ast.AlterTableStmt):
         yield from _alter_table(node, path, timeline)
     if added_values:
-        yield from _new_enum_value_used(node, added_values)
+        yield from _new_enum_value_used(node, added_values, timeline)
 
 
 def _alter_table(
@@ -224,20 +232,57 @@ def _added_column(table: str, column: ast.ColumnDef) -> Iterator[tuple[str, str]
             return
 
 
-def _new_enum_value_used(node: ast.Node, added: dict[str, str]) -> Iterator[tuple[str, str]]:
+def _new_enum_value_used(
+    node: ast.Node, added: dict[str, str], timeline: Timeline
+) -> Iterator[tuple[str, str]]:
+    """A label added by this transaction, written where PostgreSQL reads it as that enum: a
+    cast to the type, or a literal in a statement that names a column of the type (SET DEFAULT,
+    UPDATE ... SET, WHERE, an index predicate). LANGUAGE sql bodies count: they are analysed
+    when created; PL/pgSQL bodies are not."""
     if isinstance(node, ast.AlterEnumStmt):
         return
-    for item in walk(node):
-        if isinstance(item, ast.A_Const) and isinstance(item.val, ast.String):
-            label = item.val.sval or ""
-            if label in added:
-                yield (
-                    "enum-value-same-transaction",
-                    f"enum value {label!r} of {added[label]} is used in the transaction that "
-                    "added it: PostgreSQL refuses that (unsafe use of new value) until the "
-                    "ALTER TYPE ... ADD VALUE has committed; move its use to a later migration",
-                )
+    trees: list[object] = [node]
+    trees += [parse(q).statements for q in _sql_bodies(node)]
+    literals: set[str] = set()
+    columns: set[str] = set()
+    for item in walk([t if not isinstance(t, tuple) else [s.node for s in t] for t in trees]):
+        if isinstance(item, ast.TypeCast) and isinstance(item.arg, ast.A_Const):
+            label = text_of(item.arg.val)
+            type_name = type_text(item.typeName).rsplit(".", 1)[-1]
+            if added.get(label) == type_name:
+                yield _enum_finding(label, type_name)
                 return
+        elif isinstance(item, ast.A_Const) and isinstance(item.val, ast.String):
+            literals.add(item.val.sval or "")
+        elif isinstance(item, ast.ColumnRef):
+            columns.update(n.lower() for n in dotted_name(item.fields)[-1:])
+        elif isinstance(item, ast.ResTarget | ast.AlterTableCmd | ast.IndexElem) and item.name:
+            columns.add(item.name.lower())
+    enum_columns = timeline.columns_of_types(set(added.values()))
+    for label in sorted(literals & set(added)):
+        if enum_columns.get(added[label], set()) & columns:
+            yield _enum_finding(label, added[label])
+            return
+
+
+def _enum_finding(label: str, type_name: str) -> tuple[str, str]:
+    return (
+        "enum-value-same-transaction",
+        f"enum value {label!r} of {type_name} is used in the transaction that added it: "
+        "PostgreSQL refuses that (unsafe use of new value) until the ALTER TYPE ... ADD VALUE "
+        "has committed; move its use to a later migration",
+    )
+
+
+def _sql_bodies(node: ast.Node) -> list[str]:
+    if not isinstance(node, ast.CreateFunctionStmt):
+        return []
+    language = def_elem(node.options, "language")
+    body = def_elem(node.options, "as")
+    if text_of(language.arg if language else None).lower() != "sql" or body is None:
+        return []
+    value = body.arg[0] if isinstance(body.arg, tuple) and body.arg else body.arg
+    return [text_of(value)]
 
 
 def _vacuum_full(node: ast.VacuumStmt) -> bool:
@@ -300,7 +345,9 @@ def _binary_compatible(old: str | None, new: str) -> bool:
     """Whether ALTER COLUMN TYPE old -> new keeps every stored value as is (no rewrite, no
     scan): widening a varchar or numeric, varchar <-> text."""
     if old is None:
-        return False
+        # A column the set does not declare (the schema predates it): give a change to text or
+        # an unbounded varchar the benefit of the doubt, the usual widening.
+        return new in ("text", "varchar")
     old_base, old_mod = _split(old)
     new_base, new_mod = _split(new)
     if old_base in ("varchar", "text") and new_base == "text":

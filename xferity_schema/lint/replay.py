@@ -321,7 +321,7 @@ class Timeline:
     enums: dict[str, Path] = field(default_factory=dict)
     enum_values: dict[tuple[str, str], Path] = field(default_factory=dict)
     proven_not_null: set[tuple[str, str]] = field(default_factory=set)
-    unvalidated_checks: dict[tuple[str, str], str] = field(default_factory=dict)  # -> column
+    unvalidated_checks: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     def created_in(self, name: str | None, path: Path) -> bool:
         """Whether the relation (or index) `name` was created by the file `path`."""
@@ -333,6 +333,16 @@ class Timeline:
         known = self.relations.get((table or "").lower())
         return known.columns.get((column or "").lower()) if known else None
 
+    def columns_of_types(self, type_names: set[str]) -> dict[str, set[str]]:
+        """{type name: names of the columns declared with it} over every known table."""
+        found: dict[str, set[str]] = {}
+        for table in self.relations.values():
+            for column, declared in table.columns.items():
+                base = declared.removesuffix("[]").rsplit(".", 1)[-1]
+                if base in type_names:
+                    found.setdefault(base, set()).add(column)
+        return found
+
     def apply(self, node: ast.Node, path: Path) -> None:
         if isinstance(node, ast.CreateStmt) and node.relation is not None:
             table = KnownTable(path)
@@ -343,6 +353,10 @@ class Timeline:
             for element in node.tableElts or ():
                 if isinstance(element, ast.Constraint):
                     self._constraint(node.relation.relname, element)
+                elif isinstance(element, ast.ColumnDef):
+                    for constraint in element.constraints or ():
+                        if isinstance(constraint, ast.Constraint):
+                            self._constraint(node.relation.relname, constraint)
         elif isinstance(node, ast.CreateTableAsStmt) and node.into and node.into.rel:
             kind = "matview" if node.objtype == ObjectType.OBJECT_MATVIEW else "table"
             self.relations[(node.into.rel.relname or "").lower()] = KnownTable(path, kind)
@@ -387,8 +401,7 @@ class Timeline:
                 self._constraint(table_name, column)
             elif command.subtype == AlterTableType.AT_ValidateConstraint and command.name:
                 key = (table_name.lower(), command.name.lower())
-                proven = self.unvalidated_checks.pop(key, None)
-                if proven:
+                for proven in self.unvalidated_checks.pop(key, []):
                     self.proven_not_null.add((table_name.lower(), proven))
             elif command.subtype == AlterTableType.AT_DropColumn and table and command.name:
                 table.columns.pop(command.name.lower(), None)
@@ -396,19 +409,13 @@ class Timeline:
     def _constraint(self, table_name: str | None, constraint: ast.Constraint) -> None:
         if constraint.contype != enums.ConstrType.CONSTR_CHECK:
             return
-        expr = constraint.raw_expr
-        if not (
-            isinstance(expr, ast.NullTest)
-            and expr.nulltesttype == enums.NullTestType.IS_NOT_NULL
-            and isinstance(expr.arg, ast.ColumnRef)
-        ):
-            return
-        column = (dotted_name(expr.arg.fields) or [""])[-1].lower()
         table = (table_name or "").lower()
-        if constraint.skip_validation:
-            self.unvalidated_checks[(table, (constraint.conname or "").lower())] = column
-        else:
-            self.proven_not_null.add((table, column))
+        for column in _not_null_columns(constraint.raw_expr):
+            if constraint.skip_validation:
+                key = (table, (constraint.conname or "").lower())
+                self.unvalidated_checks.setdefault(key, []).append(column)
+            else:
+                self.proven_not_null.add((table, column))
 
     def _rename(self, node: ast.RenameStmt) -> None:
         old = (node.relation.relname or "").lower() if node.relation else ""
@@ -420,6 +427,19 @@ class Timeline:
             columns = self.relations[old].columns
             if (node.subname or "").lower() in columns:
                 columns[new] = columns.pop((node.subname or "").lower())
+
+
+def _not_null_columns(expr: object) -> list[str]:
+    """Columns a CHECK expression proves NOT NULL: `col IS NOT NULL`, alone or ANDed."""
+    if isinstance(expr, ast.BoolExpr) and expr.boolop == enums.BoolExprType.AND_EXPR:
+        return [c for arg in expr.args or () for c in _not_null_columns(arg)]
+    if (
+        isinstance(expr, ast.NullTest)
+        and expr.nulltesttype == enums.NullTestType.IS_NOT_NULL
+        and isinstance(expr.arg, ast.ColumnRef)
+    ):
+        return [(dotted_name(expr.arg.fields) or [""])[-1].lower()]
+    return []
 
 
 def type_text(type_name: ast.TypeName | None) -> str:

@@ -107,6 +107,12 @@ SCALAR_TYPES = frozenset(
         "cidr",
     }
 )
+# A qualifier that says the value is already protected (encrypted_password: a bcrypt hash).
+PROTECTED_WORDS = frozenset(
+    {"encrypted", "hashed", "crypted", "bcrypt", "scrypt", "argon2", "sealed", "wrapped"}
+)
+# Tokens of text, not credentials: path_tokens (path segments), search_tokens (lexemes).
+TEXT_TOKEN_WORDS = frozenset({"path", "search", "text", "word", "name", "query", "lexeme"})
 VAULT_TABLE_PREFIX = "vault"
 
 
@@ -420,6 +426,10 @@ def _grant_public(node: ast.Node, at: int) -> Iterator[tuple[str, int, str]]:
 def looks_like_secret(column: str) -> bool:
     words = column.lower().split("_")
     if words[-1] in SAFE_SUFFIXES or words[-2:] == ["vault", "ref"]:
+        return False
+    if PROTECTED_WORDS.intersection(words):
+        return False
+    if words[-1] in ("token", "tokens") and TEXT_TOKEN_WORDS.intersection(words[:-1]):
         return False
     if any(word in SECRET_WORDS for word in words):
         return True

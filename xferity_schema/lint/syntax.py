@@ -243,7 +243,8 @@ def _plpgsql_jsonb_variables(tree: Any) -> frozenset[str]:
 
 
 _SUBSCRIPTED_TARGET = re.compile(
-    r"^\s*(?P<var>[A-Za-z_][A-Za-z_0-9]*)\s*(?P<subs>\[.*)$", re.DOTALL
+    r"^\s*(?P<var>[A-Za-z_][A-Za-z_0-9]*(?:\.[A-Za-z_][A-Za-z_0-9]*)*)\s*(?P<subs>\[.*)$",
+    re.DOTALL,
 )
 
 
