@@ -82,6 +82,8 @@ def check(members: Sequence[tuple[SqlFile, ParsedSql]], asked: set[Path]) -> Ver
     for file, parsed in members:
         judged = file.path in asked
         added_values: dict[str, str] = {}  # enum label -> type, added by this migration
+        if judged:
+            _recreated_functions(file, parsed, verdicts)
         for statement in parsed.statements:
             if judged:
                 _judge(file, parsed, statement, timeline, added_values, verdicts)
@@ -91,6 +93,26 @@ def check(members: Sequence[tuple[SqlFile, ParsedSql]], asked: set[Path]) -> Ver
                     added_values[statement.node.newVal] = type_name
             timeline.apply(statement.node, file.path)
     return verdicts
+
+
+def _recreated_functions(file: SqlFile, parsed: ParsedSql, verdicts: Verdicts) -> None:
+    """DROP FUNCTION followed by CREATE FUNCTION of the same name in one migration replaces
+    it atomically (a signature change): no worker ever sees it missing."""
+    created: set[str] = set()
+    for statement in reversed(parsed.statements):
+        node = statement.node
+        if isinstance(node, ast.CreateFunctionStmt):
+            created.add((dotted_name(node.funcname) or [""])[-1].lower())
+        elif isinstance(node, ast.DropStmt) and file.transactional:
+            names = [
+                (dotted_name(o.objname) or [""])[-1].lower()
+                for o in node.objects or ()
+                if isinstance(o, ast.ObjectWithArgs)
+            ]
+            if names and all(n in created for n in names):
+                first, _ = parsed.position(statement.location)
+                last, _ = parsed.position(statement.location + max(len(statement.text) - 1, 0))
+                verdicts.withdraw(file.path, "ban-drop-function", first, last)
 
 
 def filter_squawk(found: list[Finding], verdicts: Verdicts) -> list[Finding]:
@@ -298,6 +320,8 @@ def _vacuum_full(node: ast.VacuumStmt) -> bool:
 def _withdrawn(node: ast.Node, path: Path, timeline: Timeline) -> Iterator[str]:
     if isinstance(node, ast.IndexStmt) and not _live(timeline, node.relation, path):
         yield "require-concurrent-index-creation"
+    if isinstance(node, ast.RenameStmt) and node.renameType == enums.ObjectType.OBJECT_INDEX:
+        yield "renaming-object"  # clients never name an index: renaming one breaks nobody
     if isinstance(node, ast.AlterTableStmt):
         yield from _withdrawn_alter(node, path, timeline)
 

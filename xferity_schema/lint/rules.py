@@ -80,6 +80,18 @@ SAFE_SUFFIXES = frozenset(
         "count",
         "length",
         "version",
+        "method",
+        "url",
+        "uri",
+        "endpoint",
+        "format",
+        "mode",
+        "policy",
+        "scope",
+        "scopes",
+        "ttl",
+        "lifetime",
+        "issuer",
     }
 )
 # A boolean, number or timestamp named like a secret (token_expires, has_password) holds none.

@@ -85,7 +85,18 @@ def _run(files: list[SqlFile], transactional: bool, parses: dict[Path, bool]) ->
             for f in files
         ]
     by_name = {str(f.path): f.path for f in files}
-    return [_finding(item, by_name, parses) for item in reported]
+    found = [_finding(item, by_name, parses) for item in reported]
+    # A file squawk cannot parse: one finding (it may report hundreds), and none at all when
+    # PostgreSQL's parser fails too, since the parse-error rule already says so.
+    kept: list[Finding] = []
+    unparsable: set[Path] = set()
+    for finding in found:
+        if finding.rule == "syntax-error":
+            if not parses.get(finding.path, False) or finding.path in unparsable:
+                continue
+            unparsable.add(finding.path)
+        kept.append(finding)
+    return kept
 
 
 def _finding(item: dict[str, Any], by_name: dict[str, Path], parses: dict[Path, bool]) -> Finding:
