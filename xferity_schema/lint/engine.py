@@ -40,10 +40,14 @@ class LintResult:
 
 
 def lint(
-    paths: Sequence[Path], released_sum: Path | None = None, use_cache: bool = True
+    paths: Sequence[Path],
+    released_sum: Path | None = None,
+    use_cache: bool = True,
+    pg_bin: Path | None = None,
 ) -> LintResult:
     """Lint every .sql file under `paths`. Rules over a migration set read the whole set (the
-    files' migrations directory) but report only on the files asked for."""
+    files' migrations directory) but report only on the files asked for. With `pg_bin` (a
+    PostgreSQL bin/ directory, 13 in CI) every set is also run on that server, rolled back."""
     collected = sources.collect(paths)
     files, found = _read(collected)
     parsed = {f.path: rules.parse_file(f) for f in files}
@@ -63,6 +67,11 @@ def lint(
     for file in files:
         found += rules.check_file(file, parsed[file.path], context)
     found += _set_rules(files, parsed, released_sum, sets)
+    if pg_bin is not None:
+        from xferity_schema.lint import execute  # starts a server: only when asked
+
+        runs = [[m for m, _ in members] for members in sets.values()]
+        found += execute.check(runs, {f.path for f in files}, pg_bin)
 
     asked = set(collected)
     found = [f for f in found if f.path in asked or f.path.name == checksums.SUM_FILENAME]
