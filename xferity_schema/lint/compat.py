@@ -194,8 +194,10 @@ def _newer(node: ast.Node, context: CompatContext) -> Iterator[tuple[int, str]]:
         yield from _returning(node.returningClause, context)
     elif isinstance(node, ast.DeleteStmt):
         yield from _returning(node.returningClause, context)
-    elif isinstance(node, ast.SelectStmt) and node.groupDistinct:
-        yield 14, "GROUP BY DISTINCT"
+    elif isinstance(node, ast.SelectStmt):
+        if node.groupDistinct:
+            yield 14, "GROUP BY DISTINCT"
+        yield from _catalog_columns(node)
     elif isinstance(node, ast.PartitionCmd) and node.concurrent:
         yield 14, "DETACH PARTITION CONCURRENTLY"
     elif isinstance(node, ast.ColumnDef) and node.compression:
@@ -428,6 +430,43 @@ def _copy(node: ast.CopyStmt) -> Iterator[tuple[int, str]]:
         option = def_elem(node.options, name)
         if option is not None and isinstance(option.arg, ast.A_Star):
             yield 17, f"COPY ... {name.upper()} *"
+
+
+def _catalog_columns(node: ast.SelectStmt) -> Iterator[tuple[int, str]]:
+    """Columns newer than 13 of the catalog views a query reads (pg_stat_activity.query_id):
+    qualified by the view's name or alias, or unqualified when the view is all it reads."""
+    sources: dict[str, str] = {}  # alias or name -> catalog relation with newer columns
+    relations = [r for r in _from_relations(node.fromClause) if isinstance(r, ast.RangeVar)]
+    for relation in relations:
+        name = (relation.relname or "").lower()
+        entry = catalog().relations.get(name)
+        if entry and entry.get("columns") and relation.schemaname in (None, entry["schema"]):
+            alias = relation.alias.aliasname if relation.alias else None
+            sources[(alias or name).lower()] = name
+    if not sources:
+        return
+    only = next(iter(sources.values())) if len(relations) == 1 else None
+    for item in walk([node.targetList, node.whereClause, node.sortClause, node.groupClause]):
+        if not isinstance(item, ast.ColumnRef):
+            continue
+        names = [n.lower() for n in dotted_name(item.fields)]
+        if len(names) == 2 and names[0] in sources:
+            view, column = sources[names[0]], names[1]
+        elif len(names) == 1 and only is not None:
+            view, column = only, names[0]
+        else:
+            continue
+        since = catalog().relations[view]["columns"].get(column)
+        if since is not None:
+            yield since, f"column {view}.{column}"
+
+
+def _from_relations(items: Any) -> Iterator[Any]:
+    for item in items or ():
+        if isinstance(item, ast.JoinExpr):
+            yield from _from_relations((item.larg, item.rarg))
+        else:
+            yield item
 
 
 def _reindex(node: ast.ReindexStmt) -> Iterator[tuple[int, str]]:
