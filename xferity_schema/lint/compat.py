@@ -121,6 +121,24 @@ NEWER_COPY_OPTIONS = {"default": 16, "on_error": 17, "log_verbosity": 17, "rejec
 _SQL_SYNTAX_NEWER = {("timezone", 1): (17, "AT LOCAL"), ("system_user", 0): (16, "SYSTEM_USER")}
 
 
+# What to write instead, on 13, where there is a plain equivalent (checked on a real 13).
+INSTEAD = {
+    "jsonb subscript": "use ->, ->> or jsonb_set()",
+    "MERGE": "use INSERT ... ON CONFLICT, or UPDATE then INSERT",
+    "CREATE OR REPLACE TRIGGER": "use DROP TRIGGER IF EXISTS, then CREATE TRIGGER",
+    "NULLS NOT DISTINCT": "use a unique index on coalesce(column, <sentinel>)",
+    "uuidv7()": "use gen_random_uuid()",
+    "random(min, max)": "use min + floor(random() * (max - min + 1))::int",
+    "random() with 2 arguments": "use min + floor(random() * (max - min + 1))::int",
+    "any_value()": "use min() or max()",
+    "string_to_table()": "use unnest(string_to_array(...))",
+    "GROUP BY DISTINCT": "use GROUP BY without DISTINCT (deduplicate the grouping sets by hand)",
+    "procedure OUT parameters": "use INOUT parameters",
+    "a SQL-standard function body": "use AS $$ ... $$",
+    "NOT NULL ... NOT VALID": "use CHECK (column IS NOT NULL) NOT VALID, then VALIDATE CONSTRAINT",
+}
+
+
 def newer_than_13(
     tree: Any, default_location: int, context: CompatContext | None = None
 ) -> Iterator[tuple[int, str]]:
@@ -130,7 +148,15 @@ def newer_than_13(
         where = node_location(node, default_location)
         for version, what in _newer(node, context):
             if version > MINIMUM_MAJOR:
-                yield where, f"{what}: PostgreSQL {version}+ only; Xferity must run on 13"
+                yield where, _message(what, version)
+
+
+def _message(what: str, version: int) -> str:
+    message = f"{what}: PostgreSQL {version}+ only; Xferity must run on 13"
+    for prefix, advice in INSTEAD.items():
+        if what.startswith(prefix):
+            return f"{message} ({advice})"
+    return message
 
 
 def newer_tokens(text: str) -> Iterator[tuple[int, str]]:
@@ -147,7 +173,7 @@ def newer_tokens(text: str) -> Iterator[tuple[int, str]]:
         following = second.name if second is not None else ""
         found = _token_feature(first.name, text[first.start : first.end + 1], following)
         if found:
-            yield first.start, f"{found[1]}: PostgreSQL {found[0]}+ only; Xferity must run on 13"
+            yield first.start, _message(found[1], found[0])
 
 
 def _token_feature(name: str, word: str, following: str) -> tuple[int, str] | None:

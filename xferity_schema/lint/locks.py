@@ -12,7 +12,7 @@ created in the same migration, advice PostgreSQL 13 cannot follow).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pglast import ast, enums
@@ -115,22 +115,26 @@ def _recreated_functions(file: SqlFile, parsed: ParsedSql, verdicts: Verdicts) -
                 verdicts.withdraw(file.path, "ban-drop-function", first, last)
 
 
+# Advice squawk leaves out, in the form PostgreSQL 13 accepts.
+MORE_ADVICE = {
+    "require-concurrent-index-creation": "CREATE INDEX CONCURRENTLY must be alone in a "
+    "`-- transactional: false` migration.",
+    "adding-not-nullable-field": "For SET NOT NULL on a live table: ADD CONSTRAINT ... CHECK "
+    "(column IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later migration, then SET NOT "
+    "NULL (the validated CHECK spares the scan).",
+}
+
+
 def filter_squawk(found: list[Finding], verdicts: Verdicts) -> list[Finding]:
     """squawk's findings minus the withdrawn ones; convention rules move to the rules layer."""
     kept = []
     for finding in found:
         if not verdicts.keeps(finding):
             continue
+        if finding.rule in MORE_ADVICE:
+            finding = replace(finding, message=f"{finding.message} {MORE_ADVICE[finding.rule]}")
         if finding.rule in CONVENTION_RULES:
-            finding = Finding(
-                finding.path,
-                finding.line,
-                finding.col,
-                finding.rule,
-                finding.severity,
-                finding.message,
-                "rules",
-            )
+            finding = replace(finding, layer="rules")
         kept.append(finding)
     return kept
 
