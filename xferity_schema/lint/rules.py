@@ -1,6 +1,7 @@
 """Layer 3, our own rules, per file and per statement, over pglast's parse tree.
 
-Rules that need the whole migration set (comments, primary keys) live in `catalog.py`;
+Rules that need the whole migration set (comments, primary keys) live in `replay.py`, the
+set-aware lock rules in `locks.py`, the PostgreSQL 13 checks in `compat.py`;
 released-migration immutability lives in `checksums.py`.
 """
 

@@ -4,6 +4,8 @@ Xferity applies migrations at start-up against a live database, while older work
 be running. squawk flags what would block reads or writes for long (non-concurrent index on an
 existing table, column type change, validating constraints, SET NOT NULL) and what breaks an
 older worker (dropped or renamed columns and tables, a NOT NULL column without a default).
+`locks.py` then corrects these findings with the replayed migration set and adds what squawk
+has no rule for.
 """
 
 from __future__ import annotations
