@@ -119,6 +119,8 @@ def _recreated_functions(file: SqlFile, parsed: ParsedSql, verdicts: Verdicts) -
 MORE_ADVICE = {
     "require-concurrent-index-creation": "CREATE INDEX CONCURRENTLY must be alone in a "
     "`-- transactional: false` migration.",
+    "require-concurrent-reindex": "REINDEX CONCURRENTLY must be alone in a "
+    "`-- transactional: false` migration.",
     "adding-not-nullable-field": "For SET NOT NULL on a live table: ADD CONSTRAINT ... CHECK "
     "(column IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it in a later migration, then SET NOT "
     "NULL (the validated CHECK spares the scan).",
@@ -187,11 +189,24 @@ def _own_rules(
         ):
             yield "table-rewrite", f"VACUUM FULL {REWRITE}; plain VACUUM (or pg_repack) instead"
     elif isinstance(node, ast.RefreshMatViewStmt) and not node.concurrent:
-        if _live(timeline, node.relation, path) and not node.skipData:
+        if _live(timeline, node.relation, path) and node.skipData:
+            yield (
+                "refresh-materialized-view",
+                "REFRESH MATERIALIZED VIEW ... WITH NO DATA empties a live view: every reader "
+                "fails (not populated) until the next refresh",
+            )
+        elif _live(timeline, node.relation, path):
             yield (
                 "refresh-materialized-view",
                 "REFRESH MATERIALIZED VIEW without CONCURRENTLY locks the view against reads "
                 "until it is rebuilt: REFRESH ... CONCURRENTLY (needs a unique index on the view)",
+            )
+    elif isinstance(node, ast.TruncateStmt):
+        if any(_live(timeline, r, path) for r in node.relations or ()):
+            yield (
+                "lock-table",
+                "TRUNCATE takes an ACCESS EXCLUSIVE lock (it waits for every reader, and every "
+                "query waits for it) and empties a table running workers use",
             )
     elif isinstance(node, ast.AlterTableMoveAllStmt):
         yield (
