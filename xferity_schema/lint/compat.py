@@ -560,13 +560,20 @@ def _is_array_cast(base: Any) -> bool:
 
 
 def _is_jsonb(base: Any, context: CompatContext) -> bool:
+    """Whether `base` is jsonb for sure: a cast, a -> or #> (json/jsonb in, json/jsonb out;
+    json has no subscripts at all), a jsonb_* function, or a column the set declares jsonb."""
+    if isinstance(base, ast.A_Expr) and base.kind == enums.A_Expr_Kind.AEXPR_OP:
+        return dotted_name(base.name)[-1:] in (["->"], ["#>"])
+    if isinstance(base, ast.FuncCall):
+        name = (dotted_name(base.funcname) or [""])[-1].lower()
+        return name.startswith("jsonb_") and name not in ("jsonb_typeof", "jsonb_pretty")
     if isinstance(base, ast.TypeCast) and base.typeName is not None:
         names = dotted_name(base.typeName.names)
         return bool(names) and names[-1].lower() in ("jsonb", "hstore")
     if isinstance(base, ast.ColumnRef) and base.fields:
         last = base.fields[-1]
-        name = last.sval if isinstance(last, ast.String) else None
-        return bool(name) and name in context.jsonb_columns and name not in context.array_columns
+        column = (last.sval or "") if isinstance(last, ast.String) else ""
+        return column in context.jsonb_columns and column not in context.array_columns
     return False
 
 
