@@ -79,11 +79,40 @@ def is_generated(path: Path) -> bool:
         return handle.readline().startswith(GENERATED_SQL_MARKER)
 
 
+BOM = "\ufeff"
+
+
+class UnreadableFile(ValueError):
+    """A file that is not UTF-8 text: what to tell the author (one finding, not a traceback)."""
+
+
 def read(path: Path) -> SqlFile:
-    return SqlFile(path, path.read_text(encoding="utf-8"))
+    """The file as UTF-8 text. A leading byte-order mark is dropped (the caller reports it,
+    see `has_bom`); bytes that are not UTF-8 raise UnreadableFile."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableFile(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}): PostgreSQL reads "
+            "migrations as UTF-8; re-save the file as UTF-8"
+        ) from None
+    return SqlFile(path, text.removeprefix(BOM))
+
+
+def has_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(3) == BOM.encode("utf-8")
 
 
 def migration_set(directory: Path) -> list[SqlFile]:
-    """The forward migrations of one migrations directory, in apply (number) order."""
-    files = [read(p) for p in sorted(directory.glob("*.sql")) if file_kind(p) == "migration"]
+    """The readable forward migrations of one migrations directory, in apply (number) order."""
+    files = []
+    for path in sorted(directory.glob("*.sql")):
+        if file_kind(path) == "migration":
+            try:
+                files.append(read(path))
+            except (UnreadableFile, OSError):
+                continue  # reported when the file itself is linted
     return sorted(files, key=lambda f: f.path.name)
