@@ -10,8 +10,10 @@ DO $rollback$
 DECLARE
     runtime text;
     app_role text;
+    readonly_role text;
 BEGIN
     SELECT m.role_name INTO app_role FROM xferity.role_model AS m WHERE m.kind = 'app';
+    SELECT m.role_name INTO readonly_role FROM xferity.role_model AS m WHERE m.kind = 'readonly';
     FOR runtime IN
         SELECT m.role_name FROM xferity.role_model AS m
         WHERE m.kind IN ('app', 'worker', 'readonly')
@@ -24,9 +26,15 @@ BEGIN
         EXECUTE format(
             'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA xferity TO %I', app_role
         );
-        EXECUTE format('REVOKE ALL ON TABLE xferity.role_model FROM %I', app_role);
+        -- The role model's own table, as the grant script leaves it.
+        EXECUTE format(
+            'REVOKE INSERT, UPDATE, DELETE ON TABLE xferity.role_model FROM %I', app_role
+        );
         EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA xferity TO %I', app_role);
         EXECUTE format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA xferity TO %I', app_role);
+    END IF;
+    IF readonly_role IS NOT NULL THEN
+        EXECUTE format('GRANT SELECT ON TABLE xferity.role_model TO %I', readonly_role);
     END IF;
 END
 $rollback$;

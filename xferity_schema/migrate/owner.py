@@ -8,6 +8,7 @@ another database is therefore never borrowed. Whatever it decides, it says so in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import psycopg
@@ -15,10 +16,17 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from xferity_schema.core.db import Connection
-from xferity_schema.core.errors import ConfigError, XferitySchemaError, describe_database_error
+from xferity_schema.core.errors import (
+    ConfigError,
+    MigrationFailed,
+    XferitySchemaError,
+    describe_database_error,
+)
 from xferity_schema.core.identifiers import check_name
 from xferity_schema.core.progress import Progress
 from xferity_schema.core.queries import QueryFile
+from xferity_schema.migrate.files import Migration
+from xferity_schema.migrate.runner import ApplyReport, apply_migrations
 
 QUERIES = QueryFile(__package__, "owner.sql")
 
@@ -40,9 +48,9 @@ def become_owner(conn: Connection, owner_role: str, progress: Progress) -> Actin
     line, who will own what the migrations create. Refuses a database whose role model names
     another owner."""
     check_name(owner_role, "owner role")
-    login = conn.info.user
     with conn.cursor(row_factory=dict_row) as cur:
         state = cur.execute(QUERIES["owner_state"], {"owner": owner_role}).fetchone() or {}
+    login = str(state.get("acting_user") or conn.info.user)
     recorded = _recorded_owner(conn) if state.get("has_role_model") else None
     if recorded is not None and recorded != owner_role:
         raise ConfigError(
@@ -95,11 +103,11 @@ def reassert_role_model(
         with conn.transaction():
             result = conn.execute(QUERIES["grant_role_model"]).fetchone()
     except psycopg.Error as exc:
-        where = acting.explain() if acting else f"acting as {conn.info.user}"
+        where = acting.explain() if acting else "acting as the login itself"
         raise XferitySchemaError(
             f"xferity.grant_role_model() failed, {where}: {describe_database_error(exc)}"
         ) from exc
-    changes = int(result[0]) if result and result[0] is not None else 0
+    changes = int(str(result[0])) if result and result[0] is not None else 0
     progress(
         f"role model: {changes} privilege(s) granted or revoked"
         if changes
@@ -114,3 +122,33 @@ def _recorded_owner(conn: Connection) -> str | None:
     except psycopg.errors.InsufficientPrivilege:
         return None  # a login with no way into schema xferity: not prepared for it
     return str(row[0]) if row else None
+
+
+def apply_as_owner(
+    conn: Connection,
+    migrations: Sequence[Migration],
+    owner_role: str,
+    progress: Progress,
+    *,
+    lock_timeout_seconds: float = 300.0,
+    statement_lock_timeout_ms: int = 10_000,
+) -> ApplyReport:
+    """What `apply` does: switch to the owner when right, migrate, re-assert the role model.
+    A failure after the switch names the role apply acted as, and why."""
+    acting = become_owner(conn, owner_role, progress)
+    try:
+        report = apply_migrations(
+            conn,
+            migrations,
+            lock_timeout_seconds=lock_timeout_seconds,
+            statement_lock_timeout_ms=statement_lock_timeout_ms,
+            progress=progress,
+        )
+    except MigrationFailed as exc:
+        if acting is None:
+            raise
+        raise MigrationFailed(f"{exc} ({acting.explain()})") from None
+    # Every object privilege the role model gives, for whatever the migrations created: an
+    # upgrade needs no DBA step.
+    reassert_role_model(conn, acting, progress)
+    return report

@@ -12,12 +12,10 @@ from xferity_schema.core.paths import migrations_dir as default_migrations_dir
 from xferity_schema.core.progress import Progress
 from xferity_schema.core.settings import ConnectionTarget, resolve_target
 from xferity_schema.migrate.files import Migration, read_migration_set
-from xferity_schema.core.errors import MigrationFailed
-from xferity_schema.migrate.owner import become_owner, reassert_role_model
+from xferity_schema.migrate.owner import apply_as_owner
 from xferity_schema.migrate.runner import (
     ApplyReport,
     MigrationState,
-    apply_migrations,
     read_state,
 )
 from xferity_schema.servers import embedded
@@ -36,23 +34,14 @@ class CommandSession:
     def apply(
         self, lock_timeout_seconds: float, owner_role: str, statement_lock_timeout_ms: int
     ) -> ApplyReport:
-        acting = become_owner(self.conn, owner_role, self.progress)
-        try:
-            report = apply_migrations(
-                self.conn,
-                self.migrations,
-                lock_timeout_seconds=lock_timeout_seconds,
-                statement_lock_timeout_ms=statement_lock_timeout_ms,
-                progress=self.progress,
-            )
-        except MigrationFailed as exc:
-            if acting is None:
-                raise
-            raise MigrationFailed(f"{exc} ({acting.explain()})") from None
-        # Every object privilege the role model gives, for whatever the migrations created:
-        # no DBA step after an upgrade.
-        reassert_role_model(self.conn, acting, self.progress)
-        return report
+        return apply_as_owner(
+            self.conn,
+            self.migrations,
+            owner_role,
+            self.progress,
+            lock_timeout_seconds=lock_timeout_seconds,
+            statement_lock_timeout_ms=statement_lock_timeout_ms,
+        )
 
 
 @contextmanager

@@ -82,7 +82,10 @@ def _model_privileges(
             )
         )
         return None
-    recorded = dict(conn.execute(QUERIES["recorded_role_model"]).fetchall()) if has_table else {}
+    recorded: dict[str, str] = {}
+    if has_table:
+        rows = conn.execute(QUERIES["recorded_role_model"]).fetchall()
+        recorded = {str(kind): str(name) for kind, name in rows}
     wanted = asdict(names)
     if not recorded:
         findings.append(

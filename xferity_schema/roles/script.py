@@ -47,9 +47,7 @@ def render_grant_script(
                 )
             pieces.append(_create_role(login, f"login of {kind}", must_login=True, adopt=adopt))
             pieces.append(
-                SCRIPT["grant_login"].format(
-                    role=sql.Identifier(role), login=sql.Identifier(login)
-                )
+                SCRIPT["grant_login"].format(role=sql.Identifier(role), login=sql.Identifier(login))
             )
         create_logins = sql.SQL("\n").join(pieces)
     literals = names.literals()

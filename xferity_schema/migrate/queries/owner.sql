@@ -13,6 +13,7 @@ SELECT
         CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END
     ) AS is_member,
     current_user = %(owner)s AS is_self,
+    current_user::text AS acting_user,
     (
         SELECT pg_catalog.pg_get_userbyid(n.nspowner)
         FROM pg_catalog.pg_namespace AS n
