@@ -653,21 +653,21 @@ COMMENT ON COLUMN xferity.workflow_scheduled_commands.data IS
 'Command argument, e.g. a workflow or event id.';
 COMMENT ON COLUMN xferity.workflow_scheduled_commands.execute_time IS
 'When the command is due.';
-COMMENT ON FUNCTION xferity.claim_job(text,text[],integer,interval) IS
+COMMENT ON FUNCTION xferity.claim_job(text, text[], integer, interval) IS
 'Leases up to max_jobs claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable.';
-COMMENT ON FUNCTION xferity.complete_job(bigint,text,jsonb) IS
+COMMENT ON FUNCTION xferity.complete_job(bigint, text, jsonb) IS
 'Marks a job completed and stores its result. Only the holder of a live lease can: returns false, changing nothing, when worker_id does not hold the job or its lease has expired (the job may be running elsewhere).';
-COMMENT ON FUNCTION xferity.complete_jobs(bigint[],text) IS
+COMMENT ON FUNCTION xferity.complete_jobs(bigint[], text) IS
 'Batch form of complete_job (no result documents): completes those of the given jobs on which worker_id holds a live lease and returns how many. A count short of the distinct ids means some leases were lost; those jobs are unchanged.';
-COMMENT ON FUNCTION xferity.enqueue_job(text,jsonb,text,timestamp with time zone,integer,integer,text) IS
+COMMENT ON FUNCTION xferity.enqueue_job(text, jsonb, text, timestamp with time zone, integer, integer, text) IS
 'Adds a job and returns its id. NULL arguments take the defaults. With a dedupe_key, returns the id of the unfinished (available or running) job holding that key instead of adding a second one; race-safe through the jobs_dedupe_key_idx unique index. Sends NOTIFY xferity_jobs (payload: queue) on commit when run_at <= now().';
-COMMENT ON FUNCTION xferity.fail_job(bigint,text,text,boolean,interval,interval) IS
+COMMENT ON FUNCTION xferity.fail_job(bigint, text, text, boolean, interval, interval) IS
 'Records a failed attempt (in xferity.job_errors) and returns the job''s new state: ''available'' when it will be retried, ''failed'' when the failure is final (permanent => true, or attempt >= max_attempts), or ''lease_lost'' when worker_id holds no live lease on the job, in which case nothing changes. A retry after attempt n runs at now() + d * (1 - 0.1 * random()) where d = least(backoff_cap, backoff_base * 2^(n-1)): the full delay minus up to 10% jitter. Defaults: base 5s, cap 60s (Xferity retry_backoff_base and retry_backoff_cap). Sends NOTIFY xferity_jobs only if the retry is due at once (zero backoff).';
-COMMENT ON FUNCTION xferity.heartbeat_job(bigint,text,interval) IS
+COMMENT ON FUNCTION xferity.heartbeat_job(bigint, text, interval) IS
 'Extends a live lease to now() + lease. Returns false when worker_id no longer holds a live lease on the job: the worker should abandon it, since it may already run elsewhere.';
 COMMENT ON FUNCTION xferity.reap_expired_jobs() IS
 'Hands back the jobs whose lease expired (worker died, lost its connection, or overran job_execution_timeout without heartbeat_job): each becomes available again at once, keeping its place in claim order, or failed when its attempts are used up. Records a lease_expired row in xferity.job_errors for every lost attempt, sends NOTIFY xferity_jobs per queue with jobs back, and returns how many jobs it reaped. Safe to call from every worker on every poll: it is cheap and never waits.';
-COMMENT ON FUNCTION xferity.register_worker(text,text,jsonb) IS
+COMMENT ON FUNCTION xferity.register_worker(text, text, jsonb) IS
 'Registers (or re-registers) a worker process at start-up: its worker_id, host and free-form info. Marks it seen now.';
 COMMENT ON FUNCTION xferity.reset_all_data() IS
 'TEST/DEV TOOL - destroys all data. Empties every table of schema xferity (TRUNCATE ... RESTART IDENTITY CASCADE, table list read from the catalog) except the migration tracking tables schema_migrations and schema_migration_log.';
