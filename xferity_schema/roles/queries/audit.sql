@@ -47,11 +47,40 @@ WHERE
 
 -- A runtime role inherits nothing: any membership is a way around the model.
 UNION ALL
-SELECT 'excess', format('role %I is a member of %I', member.rolname, parent.rolname)
+SELECT 'excess', format('role %I is a member of %I (granted by %I)', member.rolname,
+    parent.rolname, pg_catalog.pg_get_userbyid(am.grantor))
 FROM pg_catalog.pg_auth_members AS am
 INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
 INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
-WHERE member.rolname IN ({app}, {worker}, {readonly});
+WHERE member.rolname IN ({app}, {worker}, {readonly})
+
+-- A role of the model granted to a role that neither belongs to the model nor logs in (a
+-- group whose members would then act as it; logins are audited one by one). On 16+ a
+-- membership with neither SET nor INHERIT (a CREATEROLE DBA's ADMIN) grants nothing.
+UNION ALL
+SELECT 'excess', format('role %I of the model is granted to role %I (granted by %I)',
+    parent.rolname, member.rolname, pg_catalog.pg_get_userbyid(am.grantor))
+FROM pg_catalog.pg_auth_members AS am
+INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
+INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
+WHERE
+    parent.rolname IN ({owner}, {migrator}, {app}, {worker}, {readonly})
+    AND member.rolname NOT IN ({owner}, {migrator}, {app}, {worker}, {readonly})
+    AND NOT member.rolcanlogin
+    AND (
+        coalesce((to_jsonb(am) ->> 'set_option')::boolean, TRUE)
+        OR coalesce((to_jsonb(am) ->> 'inherit_option')::boolean, TRUE)
+    )
+
+-- Among the model's roles only the migrator may be a member of another (the owner).
+UNION ALL
+SELECT 'excess', format('role %I is a member of %I (granted by %I)', member.rolname,
+    parent.rolname, pg_catalog.pg_get_userbyid(am.grantor))
+FROM pg_catalog.pg_auth_members AS am
+INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
+INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
+WHERE member.rolname IN ({owner}, {migrator})
+    AND NOT (member.rolname = {migrator} AND parent.rolname = {owner});
 
 -- name: effective_privileges
 -- Every privilege the runtime roles effectively hold in schema xferity, however they hold
