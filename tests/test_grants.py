@@ -139,7 +139,7 @@ def acl_state(dsn: str) -> list[tuple[object, ...]]:
             UNION ALL
             SELECT 'db', datname, datacl::text, ''
             FROM pg_database WHERE datname = current_database()
-            ORDER BY 1, 2
+            ORDER BY 1, 2, 4, 3
             """
         ).fetchall()
 

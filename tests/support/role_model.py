@@ -71,7 +71,7 @@ class ModelDb:
     def run_script(self, text: str | None = None) -> None:
         """The DBA's step: the whole script in one transaction, as the README says."""
         with psycopg.connect(self.dba_dsn) as conn:
-            conn.execute(sql.SQL(text or self.script()))  # type: ignore[arg-type]
+            conn.execute(sql.SQL(text or self.script()))
 
     def set_passwords(self, *roles: str) -> None:
         with psycopg.connect(self.server.superuser_dsn(), autocommit=True) as conn:
@@ -99,7 +99,7 @@ class ModelDb:
         return [*self.extra_roles, n.migrator, n.app, n.worker, n.readonly, n.owner]
 
 
-def superuser_exec(server: ScratchServer, dbname: str, query: sql.Composable) -> None:
+def superuser_exec(server: ScratchServer, dbname: str, query: sql.Composed | sql.SQL) -> None:
     with psycopg.connect(server.superuser_dsn(dbname), autocommit=True) as conn:
         conn.execute(query)
 
@@ -132,12 +132,19 @@ def model_db(
     finally:
         server.drop_database(dbname)
         # Roles the DBA created depend on it on 16+ (ADMIN grants): drop them first.
-        server.drop_roles(db.all_roles()[len(db.extra_roles):] + db.extra_roles)
+        server.drop_roles(db.all_roles()[len(db.extra_roles) :] + db.extra_roles)
 
 
-def assert_denied(conn: Conn, statement: str) -> None:
+def assert_denied(conn: Conn, statement: str | sql.Composed) -> None:
+    query = sql.SQL(statement) if isinstance(statement, str) else statement  # the tests' own
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        conn.execute(statement)  # type: ignore[arg-type]
+        conn.execute(query)
+
+
+def select_column(table: str, column: str) -> sql.Composed:
+    return sql.SQL("SELECT {} FROM {}").format(
+        sql.Identifier(column), sql.Identifier("xferity", table)
+    )
 
 
 def catalog_state(dsn: str) -> list[tuple[object, ...]]:

@@ -78,9 +78,7 @@ def test_a_login_that_is_no_member_says_so(pg_server: ScratchServer) -> None:
     with model_db(pg_server) as db:
         db.run_script()
         db.set_passwords()
-        result = run_cli(
-            "apply", "--dsn", db.login(db.names.app), "--owner-role", db.names.owner
-        )
+        result = run_cli("apply", "--dsn", db.login(db.names.app), "--owner-role", db.names.owner)
         assert f"not switching to role {db.names.owner}: {db.names.app} is not a member" in (
             result.stdout
         )

@@ -117,7 +117,7 @@ MISSES = [
     ),
     pytest.param(
         "ALTER FUNCTION xferity.claim_job(text, text[], integer, interval) "
-        "SET search_path = \"$user\", xferity, pg_temp",
+        'SET search_path = "$user", xferity, pg_temp',
         "$user is in it",
         id="security-definer-user-in-search-path",
     ),

@@ -11,7 +11,13 @@ import psycopg
 import pytest
 
 from tests.cli_support import run_cli
-from tests.support.role_model import ModelDb, assert_denied, model_db, role_args
+from tests.support.role_model import (
+    ModelDb,
+    assert_denied,
+    model_db,
+    role_args,
+    select_column,
+)
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.lint.engine import lint
 from xferity_schema.servers.scratch import ScratchServer
@@ -56,9 +62,9 @@ def classified(pg_server: ScratchServer) -> Iterator[ModelDb]:
 def test_readonly_never_reads_personal_data(classified: ModelDb, table: str, column: str) -> None:
     db = classified
     with db.connect(db.names.readonly) as conn:
-        assert_denied(conn, f"SELECT {column} FROM xferity.{table}")  # names from the list above
+        assert_denied(conn, select_column(table, column))
     with db.connect(db.names.app) as conn:
-        conn.execute(f"SELECT {column} FROM xferity.{table}")
+        conn.execute(select_column(table, column))
 
 
 def test_readonly_reads_the_public_columns_of_a_personal_table(classified: ModelDb) -> None:
@@ -115,7 +121,7 @@ def test_an_unclassified_column_is_never_exposed(classified: ModelDb, tmp_path: 
     assert result.exit_code == 0, result.stdout + result.stderr
     with db.connect(db.names.readonly) as conn:
         for column in NEW_COLUMNS:
-            assert_denied(conn, f"SELECT {column} FROM xferity.as2_messages")
+            assert_denied(conn, select_column("as2_messages", column))
         conn.execute("SELECT as2_message_id FROM xferity.as2_messages")
     check = run_cli("grants", "--check", "--dsn", db.superuser, *role_args(db.names))
     assert check.exit_code == 0, check.stdout

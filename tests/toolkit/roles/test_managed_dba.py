@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import psycopg
 
-from tests.support.role_model import assert_denied, catalog_state, model_db, role_args
 from tests.cli_support import run_cli
+from tests.support.role_model import assert_denied, catalog_state, model_db, role_args
 from xferity_schema.roles.audit import audit
 from xferity_schema.servers.scratch import ScratchServer
 
@@ -63,9 +63,7 @@ def test_managed_dba_needs_no_superuser_attribute_statement(pg_server: ScratchSe
     """The script never asks for what a CREATEROLE DBA cannot grant."""
     with model_db(pg_server) as db:
         script = db.script([("deploy_login", "migrator")])
-    code = "\n".join(
-        line for line in script.splitlines() if not line.lstrip().startswith("--")
-    )
+    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
     for attribute in ("NOSUPERUSER", "NOREPLICATION", "NOBYPASSRLS", "SUPERUSER"):
         assert attribute not in code.replace("'SUPERUSER'", "")
 
