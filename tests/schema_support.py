@@ -10,8 +10,9 @@ from psycopg import sql
 
 Row = dict[str, Any]
 
-# Created by the migration runner, not by a migration; reset_all_data() keeps them.
-TRACKING_TABLES = frozenset({"schema_migrations", "schema_migration_log"})
+# Bookkeeping, not data (demo files leave them empty, reset_all_data() keeps them): the
+# runner's tracking tables and the role model the DBA's grant script records (migration 0013).
+TRACKING_TABLES = frozenset({"schema_migrations", "schema_migration_log", "role_model"})
 
 
 def sha(text: str) -> str:

@@ -22,8 +22,10 @@
 --        SET ROLE <owner role>; SELECT xferity.grant_role_model();
 
 CREATE TABLE IF NOT EXISTS xferity.role_model (
-    kind text PRIMARY KEY,
+    role_model_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL,
     role_name text NOT NULL,
+    CONSTRAINT role_model_kind_key UNIQUE (kind),
     CONSTRAINT role_model_role_name_key UNIQUE (role_name),
     CONSTRAINT role_model_kind_check CHECK (
         kind IN ('owner', 'migrator', 'app', 'worker', 'readonly')
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS xferity.role_model (
 
 COMMENT ON TABLE xferity.role_model IS
 'The roles that play each part of the least-privilege role model for this database, written by the DBA''s grant script (xferity-schema grants) and read by xferity.grant_role_model().';
+COMMENT ON COLUMN xferity.role_model.role_model_id IS '[public] Surrogate key.';
 COMMENT ON COLUMN xferity.role_model.kind IS
 '[public] owner, migrator, app, worker or readonly.';
 COMMENT ON COLUMN xferity.role_model.role_name IS

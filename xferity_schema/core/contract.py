@@ -14,16 +14,9 @@ LOGIN_ROLE_KINDS = ("migrator", "app", "worker", "readonly")
 RUNTIME_ROLE_KINDS = ("app", "worker", "readonly")
 DEFAULT_ROLE_NAMES = {kind: f"xferity_{kind}" for kind in ROLE_KINDS}
 
-# The job API a worker may call (SECURITY DEFINER functions of migration 0012): the role model
-# grants exactly these to the worker role.
-JOB_API_FUNCTIONS = (
-    "enqueue_job",
-    "claim_job",
-    "complete_job",
-    "complete_jobs",
-    "fail_job",
-    "heartbeat_job",
-    "reap_expired_jobs",
-    "register_worker",
-    "worker_heartbeat",
-)
+# Which functions the worker role may call, and which columns the read-only role may read, is
+# part of the SQL contract itself (migration 0013): a function whose COMMENT starts with [worker]
+# is the job API, one starting with [admin] no runtime role calls; every column's COMMENT starts
+# with its data class, [public], [personal] or [secret]. xferity.role_model_privileges() reads
+# them; there is no list of them here.
+DATA_CLASSES = ("public", "personal", "secret")

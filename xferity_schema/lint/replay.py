@@ -16,6 +16,7 @@ from typing import Protocol
 
 from pglast import ast, enums
 
+from xferity_schema.core.contract import DATA_CLASSES
 from xferity_schema.lint.findings import Finding
 from xferity_schema.lint.syntax import ParsedSql, dotted_name, node_location
 
@@ -97,7 +98,7 @@ def _undocumented(items: Iterable[Declared]) -> list[Finding]:
     ]
 
 
-DATA_CLASS = re.compile(r"^\[(public|personal|secret)\]")
+DATA_CLASS = re.compile(r"^\[({})\]".format("|".join(DATA_CLASSES)))
 
 
 def _unclassified(columns: Iterable[Declared]) -> list[Finding]:

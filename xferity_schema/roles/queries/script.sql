@@ -173,8 +173,10 @@ $default_privileges$;
 --    same table migration 0013 creates when it is missing), then every object
 --    privilege the model gives, granted by xferity.grant_role_model().
 CREATE TABLE IF NOT EXISTS xferity.role_model (
-    kind text PRIMARY KEY,
+    role_model_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    kind text NOT NULL,
     role_name text NOT NULL,
+    CONSTRAINT role_model_kind_key UNIQUE (kind),
     CONSTRAINT role_model_role_name_key UNIQUE (role_name),
     CONSTRAINT role_model_kind_check CHECK (
         kind IN ('owner', 'migrator', 'app', 'worker', 'readonly')
@@ -186,6 +188,7 @@ BEGIN
     IF pg_catalog.obj_description('xferity.role_model'::regclass, 'pg_class') IS NULL THEN
         COMMENT ON TABLE xferity.role_model IS
         'The roles that play each part of the least-privilege role model for this database, written by the DBA''s grant script (xferity-schema grants) and read by xferity.grant_role_model().';
+        COMMENT ON COLUMN xferity.role_model.role_model_id IS '[public] Surrogate key.';
         COMMENT ON COLUMN xferity.role_model.kind IS
         '[public] owner, migrator, app, worker or readonly.';
         COMMENT ON COLUMN xferity.role_model.role_name IS
@@ -195,9 +198,11 @@ END
 $role_model$;
 DELETE FROM xferity.role_model AS m
 WHERE (m.kind, m.role_name) NOT IN ({model_rows});
+-- Only missing rows: a conflicting insert would still draw an identity value.
 INSERT INTO xferity.role_model (kind, role_name)
-VALUES {model_rows}
-ON CONFLICT (kind) DO NOTHING;
+SELECT v.kind, v.role_name
+FROM (VALUES {model_rows}) AS v (kind, role_name)
+WHERE NOT EXISTS (SELECT FROM xferity.role_model AS m WHERE m.kind = v.kind);
 
 DO $grant$
 BEGIN
