@@ -66,6 +66,14 @@ def audit(conn: Connection, names: RoleNames) -> list[AuditFinding]:
     return findings
 
 
+def has_role_model(conn: Connection) -> bool:
+    """Whether the database holds the role model's SQL (migration 0013) and a recorded model."""
+    row = conn.execute(QUERIES["has_model_function"]).fetchone()
+    if not (row and row[0] and row[1]):
+        return False
+    return bool(conn.execute(QUERIES["recorded_role_model"]).fetchall())
+
+
 def _model_privileges(
     conn: Connection, names: RoleNames, findings: list[AuditFinding]
 ) -> set[Privilege] | None:

@@ -22,22 +22,24 @@ MIGRATIONS = read_migration_set(migrations_dir())
 
 def test_script_first_and_migration_first_give_the_same_schema(pg_server: ScratchServer) -> None:
     names = unique_names()  # roles are cluster-wide: both databases share one role model
-    with model_db(pg_server, names=names) as script_first:
-        with model_db(pg_server, names=names) as migration_first:
-            script_first.run_script()
-            with psycopg.connect(script_first.superuser, autocommit=True) as conn:
-                conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(names.migrator)))
-                apply_as_owner(conn, MIGRATIONS, names.owner, silent)
-            with psycopg.connect(migration_first.superuser, autocommit=True) as conn:
-                apply_migrations(conn, MIGRATIONS)  # one-user install, adopted afterwards
-            migration_first.run_script()
-            with (
-                psycopg.connect(script_first.superuser) as left,
-                psycopg.connect(migration_first.superuser) as right,
-            ):
-                diff = diff_snapshots(
-                    snapshot_schema(left), snapshot_schema(right), "script first", "migration first"
-                )
+    with (
+        model_db(pg_server, names=names) as script_first,
+        model_db(pg_server, names=names) as migration_first,
+    ):
+        script_first.run_script()
+        with psycopg.connect(script_first.superuser, autocommit=True) as conn:
+            conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(names.migrator)))
+            apply_as_owner(conn, MIGRATIONS, names.owner, silent)
+        with psycopg.connect(migration_first.superuser, autocommit=True) as conn:
+            apply_migrations(conn, MIGRATIONS)  # one-user install, adopted afterwards
+        migration_first.run_script()
+        with (
+            psycopg.connect(script_first.superuser) as left,
+            psycopg.connect(migration_first.superuser) as right,
+        ):
+            diff = diff_snapshots(
+                snapshot_schema(left), snapshot_schema(right), "script first", "migration first"
+            )
     assert diff.equal, diff.differences
 
 

@@ -59,8 +59,9 @@ END
 $become_owner$;
 
 -- 5. Schema xferity, owned by the owner role; PUBLIC gets nothing. Objects
---    created before this script (e.g. by a one-user install) pass to the owner;
---    identity and serial sequences follow their tables.
+--    created before this script (e.g. by a one-user install) pass to the owner,
+--    with what its default privileges give the application, as if the owner had
+--    created them; identity and serial sequences follow their tables.
 DO $schema$
 BEGIN
     IF to_regnamespace('xferity') IS NULL THEN
@@ -77,6 +78,7 @@ $schema$;
 DO $ownership$
 DECLARE
     item record;
+    owned record;
 BEGIN
     FOR item IN
         SELECT c.oid::regclass AS name, c.relkind
@@ -97,6 +99,23 @@ BEGIN
             )
     LOOP
         EXECUTE format('ALTER TABLE %s OWNER TO %I', item.name, {owner_name});
+        -- What the owner's default privileges (step 6) give what it creates,
+        -- including the identity and serial sequences that followed the table.
+        EXECUTE format(
+            CASE WHEN item.relkind = 'S' THEN 'GRANT USAGE ON SEQUENCE %s TO %I'
+                ELSE 'GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %s TO %I'
+            END, item.name, {app_name}
+        );
+        FOR owned IN
+            SELECT d.objid::regclass AS name
+            FROM pg_catalog.pg_depend AS d
+            INNER JOIN pg_catalog.pg_class AS s ON d.objid = s.oid AND s.relkind = 'S'
+            WHERE
+                d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+                AND d.refobjid = item.name::oid AND d.deptype IN ('a', 'i')
+        LOOP
+            EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', owned.name, {app_name});
+        END LOOP;
     END LOOP;
     FOR item IN
         SELECT p.oid::regprocedure AS name
@@ -106,6 +125,7 @@ BEGIN
             AND pg_catalog.pg_get_userbyid(p.proowner) <> {owner_name}
     LOOP
         EXECUTE format('ALTER ROUTINE %s OWNER TO %I', item.name, {owner_name});
+        EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO %I', item.name, {app_name});
     END LOOP;
 END
 $ownership$;
