@@ -236,7 +236,9 @@ def _failure_message(
             if migration.transactional
             else "non-transactional migration: check for an INVALID index left behind"
         )
-    return f"{where}: statement {index + 1} failed: {error}; statement: {first_line}; {outcome}"
+    return (
+        f"{where}: statement {index + 1} failed: {error}; statement: {first_line}; {outcome}"
+    )
 
 
 def _record(conn: Connection, migration: Migration, elapsed_ms: int) -> None:
