@@ -13,7 +13,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tests.cli_support import CliResult, run_cli
+from tests.support.cli import CliResult, run_cli
 from xferity_schema.roles.names import RoleNames
 from xferity_schema.roles.script import render_grant_script
 from xferity_schema.servers.scratch import ScratchServer

@@ -10,6 +10,7 @@ from typing import Literal
 
 from yoyo.migrations import parse_metadata_from_sql_comments
 
+from xferity_schema.core.contract import GENERATED_SQL_MARKER
 from xferity_schema.migrate.files import MIGRATION_NAME, ROLLBACK_SUFFIX
 
 Kind = Literal["migration", "rollback", "other"]
@@ -62,14 +63,20 @@ def file_kind(path: Path) -> Kind:
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
-    """The .sql files named by `paths` (directories searched recursively), sorted, unique."""
+    """The .sql files named by `paths` (directories searched recursively, minus generated
+    files: see GENERATED_SQL_MARKER), sorted, unique."""
     found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*.sql") if p.is_file())
+            found.update(p for p in path.rglob("*.sql") if p.is_file() and not is_generated(p))
         elif path.suffix == ".sql":
             found.add(path)
     return sorted(found, key=lambda p: (str(p.parent), p.name))
+
+
+def is_generated(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return handle.readline().startswith(GENERATED_SQL_MARKER)
 
 
 def read(path: Path) -> SqlFile:

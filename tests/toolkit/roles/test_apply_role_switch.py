@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from tests.support.role_model import model_db
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.servers.scratch import ScratchServer

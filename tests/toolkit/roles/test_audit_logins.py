@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from tests.support.role_model import ModelDb, model_db, role_args
 from xferity_schema.servers.scratch import ScratchServer
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from tests.support.role_model import (
     ModelDb,
     assert_denied,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import psycopg
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from tests.support.role_model import assert_denied, catalog_state, model_db, role_args
 from xferity_schema.roles.audit import audit
 from xferity_schema.servers.scratch import ScratchServer

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from tests.support.role_model import model_db, role_args
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.core.progress import silent
