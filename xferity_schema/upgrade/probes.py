@@ -23,12 +23,13 @@ DENIED = "denied"
 @dataclass(frozen=True)
 class Probe:
     kind: str  # app | worker | readonly
-    query: str
+    name: str
+    query: sql.SQL
     allowed: bool
     needs: tuple[tuple[str, str], ...]  # ("table" | "function", name)
 
     def describe(self) -> str:
-        return self.query.replace("_", " ")
+        return self.name.replace("_", " ")
 
 
 def _table(name: str) -> tuple[str, str]:
@@ -45,32 +46,64 @@ USERS, FLOW_RUNS, JOBS = (
     _table("xferity.jobs"),
 )
 PROBES = (
-    Probe("app", "app_reads_and_writes", True, (USERS, FLOW_RUNS)),
-    Probe("app", "app_truncates", False, (FLOW_RUNS,)),
-    Probe("app", "app_creates_a_table", False, ()),
-    Probe("app", "app_writes_bookkeeping", False, (_table("xferity.schema_migrations"),)),
-    Probe("app", "app_resets_everything", False, (_function("xferity.reset_all_data()"),)),
+    Probe("app", "app_reads_and_writes", QUERIES["app_reads_and_writes"], True, (USERS, FLOW_RUNS)),
+    Probe("app", "app_truncates", QUERIES["app_truncates"], False, (FLOW_RUNS,)),
+    Probe("app", "app_creates_a_table", QUERIES["app_creates_a_table"], False, ()),
+    Probe(
+        "app",
+        "app_writes_bookkeeping",
+        QUERIES["app_writes_bookkeeping"],
+        False,
+        (_table("xferity.schema_migrations"),),
+    ),
+    Probe(
+        "app",
+        "app_resets_everything",
+        QUERIES["app_resets_everything"],
+        False,
+        (_function("xferity.reset_all_data()"),),
+    ),
     Probe(
         "worker",
         "worker_works_the_queue",
+        QUERIES["worker_works_the_queue"],
         True,
         (
             _function("xferity.register_worker(text,text,jsonb)"),
             _function("xferity.claim_job(text,text[],integer,interval)"),
         ),
     ),
-    Probe("worker", "worker_reads_jobs", False, (JOBS,)),
-    Probe("worker", "worker_reads_users", False, (USERS,)),
+    Probe("worker", "worker_reads_jobs", QUERIES["worker_reads_jobs"], False, (JOBS,)),
+    Probe("worker", "worker_reads_users", QUERIES["worker_reads_users"], False, (USERS,)),
     Probe(
         "readonly",
         "readonly_reads_public_data",
+        QUERIES["readonly_reads_public_data"],
         True,
         (FLOW_RUNS, _table("xferity.auth_sessions")),
     ),
-    Probe("readonly", "readonly_reads_personal_data", False, (USERS,)),
-    Probe("readonly", "readonly_reads_job_payloads", False, (JOBS,)),
-    Probe("readonly", "readonly_reads_secrets", False, (_table("xferity.vault_secrets"),)),
-    Probe("readonly", "readonly_writes", False, (FLOW_RUNS,)),
+    Probe(
+        "readonly",
+        "readonly_reads_personal_data",
+        QUERIES["readonly_reads_personal_data"],
+        False,
+        (USERS,),
+    ),
+    Probe(
+        "readonly",
+        "readonly_reads_job_payloads",
+        QUERIES["readonly_reads_job_payloads"],
+        False,
+        (JOBS,),
+    ),
+    Probe(
+        "readonly",
+        "readonly_reads_secrets",
+        QUERIES["readonly_reads_secrets"],
+        False,
+        (_table("xferity.vault_secrets"),),
+    ),
+    Probe("readonly", "readonly_writes", QUERIES["readonly_writes"], False, (FLOW_RUNS,)),
 )
 
 
@@ -98,13 +131,13 @@ def _exists(conn: Connection, kind: str, name: str) -> bool:
     return bool(row and row[0])
 
 
-def _try(conn: Connection, role: str, query: str) -> str | None:
+def _try(conn: Connection, role: str, query: sql.SQL) -> str | None:
     """None when the statements ran; else the error, starting with DENIED for a privilege
     error."""
     try:
         with conn.transaction(force_rollback=True):
             conn.execute(QUERIES["set_local_role"].format(role=sql.Identifier(role)))
-            conn.execute(QUERIES[query])
+            conn.execute(query)
     except psycopg.errors.InsufficientPrivilege as exc:
         return f"{DENIED}: {describe_database_error(exc)}"
     except psycopg.Error as exc:
