@@ -24,17 +24,17 @@ CREATE TABLE xferity.flow_idempotency (
 COMMENT ON TABLE xferity.flow_idempotency IS
 'Content already processed by a flow: one row per (flow_name, content_sha256), written when a file succeeds. Survives deletion of the run that wrote it, so pruning history never re-enables duplicates.';
 COMMENT ON COLUMN xferity.flow_idempotency.idempotency_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.flow_idempotency.flow_name IS
-'Flow that processed the content.';
+'[public] Flow that processed the content.';
 COMMENT ON COLUMN xferity.flow_idempotency.content_sha256 IS
-'Lowercase hex SHA-256 of the processed file content.';
+'[public] Lowercase hex SHA-256 of the processed file content.';
 COMMENT ON COLUMN xferity.flow_idempotency.processed_at IS
-'When the content was successfully processed.';
+'[public] When the content was successfully processed.';
 COMMENT ON COLUMN xferity.flow_idempotency.run_id IS
-'Run that processed it; set to NULL when that run is deleted.';
+'[public] Run that processed it; set to NULL when that run is deleted.';
 COMMENT ON COLUMN xferity.flow_idempotency.file_name IS
-'File name the content arrived under, for operators.';
+'[public] File name the content arrived under, for operators.';
 CREATE INDEX flow_idempotency_run_id_idx ON xferity.flow_idempotency USING btree (run_id);
 
 CREATE TABLE xferity.flow_run_files (
@@ -59,25 +59,25 @@ CREATE TABLE xferity.flow_run_files (
 COMMENT ON TABLE xferity.flow_run_files IS
 'Per-file outcome of a flow run. Deleted with its run.';
 COMMENT ON COLUMN xferity.flow_run_files.file_outcome_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.flow_run_files.run_id IS
-'Run that handled the file.';
+'[public] Run that handled the file.';
 COMMENT ON COLUMN xferity.flow_run_files.file_name IS
-'Base name of the file.';
+'[public] Base name of the file.';
 COMMENT ON COLUMN xferity.flow_run_files.remote_path IS
-'Path on the remote endpoint (SFTP, FTPS, S3 key, ...); NULL for purely local steps.';
+'[public] Path on the remote endpoint (SFTP, FTPS, S3 key, ...); NULL for purely local steps.';
 COMMENT ON COLUMN xferity.flow_run_files.local_path IS
-'Path on the Xferity host (staging or archive); NULL if never staged locally.';
+'[public] Path on the Xferity host (staging or archive); NULL if never staged locally.';
 COMMENT ON COLUMN xferity.flow_run_files.size_bytes IS
-'File size in bytes, when known.';
+'[public] File size in bytes, when known.';
 COMMENT ON COLUMN xferity.flow_run_files.content_sha256 IS
-'Lowercase hex SHA-256 of the file content; required for a successful transfer.';
+'[public] Lowercase hex SHA-256 of the file content; required for a successful transfer.';
 COMMENT ON COLUMN xferity.flow_run_files.outcome IS
-'success, failure or skipped.';
+'[public] success, failure or skipped.';
 COMMENT ON COLUMN xferity.flow_run_files.error_message IS
-'Why the file failed or was skipped; required when outcome is failure.';
+'[public] Why the file failed or was skipped; required when outcome is failure.';
 COMMENT ON COLUMN xferity.flow_run_files.recorded_at IS
-'When the outcome was recorded.';
+'[public] When the outcome was recorded.';
 CREATE INDEX flow_run_files_content_sha256_idx ON xferity.flow_run_files USING btree (content_sha256);
 CREATE INDEX flow_run_files_run_id_idx ON xferity.flow_run_files USING btree (run_id);
 
@@ -108,29 +108,29 @@ CREATE TABLE xferity.flow_runs (
 COMMENT ON TABLE xferity.flow_runs IS
 'One row per flow run. Status lifecycle: queued -> running -> committed; on failure failed -> retry -> (running again) or dead_letter; skipped when a run had nothing to do. Transitions are enforced by trigger flow_runs_status_transition.';
 COMMENT ON COLUMN xferity.flow_runs.run_id IS
-'Run identifier (run_id in logs, audit records and metrics).';
+'[public] Run identifier (run_id in logs, audit records and metrics).';
 COMMENT ON COLUMN xferity.flow_runs.flow_name IS
-'Name of the flow definition (YAML) that ran.';
+'[public] Name of the flow definition (YAML) that ran.';
 COMMENT ON COLUMN xferity.flow_runs.correlation_id IS
-'Correlation id shared by every log line, audit event and job of this run.';
+'[public] Correlation id shared by every log line, audit event and job of this run.';
 COMMENT ON COLUMN xferity.flow_runs.trigger_type IS
-'What started the run: schedule, manual, api, watch (file watch/poll), as2_inbound or resume.';
+'[public] What started the run: schedule, manual, api, watch (file watch/poll), as2_inbound or resume.';
 COMMENT ON COLUMN xferity.flow_runs.status IS
-'queued, running, committed, failed, retry, dead_letter or skipped.';
+'[public] queued, running, committed, failed, retry, dead_letter or skipped.';
 COMMENT ON COLUMN xferity.flow_runs.attempt IS
-'Attempt number of the current execution, starting at 1.';
+'[public] Attempt number of the current execution, starting at 1.';
 COMMENT ON COLUMN xferity.flow_runs.retry_count IS
-'How many times the run was retried after a failure.';
+'[public] How many times the run was retried after a failure.';
 COMMENT ON COLUMN xferity.flow_runs.queued_at IS
-'When the run was created (enqueued).';
+'[public] When the run was created (enqueued).';
 COMMENT ON COLUMN xferity.flow_runs.started_at IS
-'When a worker started executing the run; NULL while queued.';
+'[public] When a worker started executing the run; NULL while queued.';
 COMMENT ON COLUMN xferity.flow_runs.finished_at IS
-'When the run reached committed, failed, dead_letter or skipped; NULL while in progress.';
+'[public] When the run reached committed, failed, dead_letter or skipped; NULL while in progress.';
 COMMENT ON COLUMN xferity.flow_runs.error_code IS
-'Machine-readable code of the last error; required when status is failed or dead_letter.';
+'[public] Machine-readable code of the last error; required when status is failed or dead_letter.';
 COMMENT ON COLUMN xferity.flow_runs.error_message IS
-'Human-readable message of the last error.';
+'[public] Human-readable message of the last error.';
 CREATE INDEX flow_runs_active_status_idx ON xferity.flow_runs USING btree (status, queued_at) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text, 'failed'::text, 'retry'::text]));
 CREATE INDEX flow_runs_correlation_id_idx ON xferity.flow_runs USING btree (correlation_id);
 CREATE INDEX flow_runs_flow_name_queued_at_idx ON xferity.flow_runs USING btree (flow_name, queued_at DESC);
@@ -154,23 +154,23 @@ CREATE TABLE xferity.auth_sessions (
 COMMENT ON TABLE xferity.auth_sessions IS
 'Browser/API sessions. Only the SHA-256 of the bearer token is stored, never the token itself. Deleted with their user.';
 COMMENT ON COLUMN xferity.auth_sessions.session_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.auth_sessions.token_sha256 IS
-'Lowercase hex SHA-256 of the session token; the token itself is only ever in the client''s cookie.';
+'[secret] Lowercase hex SHA-256 of the session token; the token itself is only ever in the client''s cookie.';
 COMMENT ON COLUMN xferity.auth_sessions.user_id IS
-'User the session belongs to.';
+'[public] User the session belongs to.';
 COMMENT ON COLUMN xferity.auth_sessions.created_at IS
-'Login time.';
+'[public] Login time.';
 COMMENT ON COLUMN xferity.auth_sessions.expires_at IS
-'Hard expiry; after it the session is refused and may be deleted.';
+'[public] Hard expiry; after it the session is refused and may be deleted.';
 COMMENT ON COLUMN xferity.auth_sessions.last_seen_at IS
-'Last request made with the session.';
+'[public] Last request made with the session.';
 COMMENT ON COLUMN xferity.auth_sessions.revoked_at IS
-'When the session was revoked (logout, admin action); NULL while not revoked.';
+'[public] When the session was revoked (logout, admin action); NULL while not revoked.';
 COMMENT ON COLUMN xferity.auth_sessions.client_ip IS
-'Client address at login.';
+'[personal] Client address at login.';
 COMMENT ON COLUMN xferity.auth_sessions.user_agent IS
-'User-Agent header at login.';
+'[personal] User-Agent header at login.';
 CREATE INDEX auth_sessions_expires_at_idx ON xferity.auth_sessions USING btree (expires_at);
 CREATE INDEX auth_sessions_user_id_idx ON xferity.auth_sessions USING btree (user_id);
 
@@ -200,29 +200,29 @@ CREATE TABLE xferity.auth_users (
 COMMENT ON TABLE xferity.auth_users IS
 'Web UI / API users: either a local account (username) or an OIDC identity (issuer + subject), never both.';
 COMMENT ON COLUMN xferity.auth_users.user_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.auth_users.username IS
-'Login name of a local account; unique; NULL for OIDC users.';
+'[personal] Login name of a local account; unique; NULL for OIDC users.';
 COMMENT ON COLUMN xferity.auth_users.oidc_issuer IS
-'OIDC issuer URL (https) of an OIDC user; NULL for local accounts.';
+'[public] OIDC issuer URL (https) of an OIDC user; NULL for local accounts.';
 COMMENT ON COLUMN xferity.auth_users.oidc_subject IS
-'OIDC sub claim; (oidc_issuer, oidc_subject) is unique.';
+'[personal] OIDC sub claim; (oidc_issuer, oidc_subject) is unique.';
 COMMENT ON COLUMN xferity.auth_users.display_name IS
-'Name shown in the UI.';
+'[personal] Name shown in the UI.';
 COMMENT ON COLUMN xferity.auth_users.email IS
-'Contact address, informational only.';
+'[personal] Contact address, informational only.';
 COMMENT ON COLUMN xferity.auth_users.password_hash IS
-'PHC-format password hash (e.g. $argon2id$...) of a local account; never a password. NULL for OIDC users.';
+'[secret] PHC-format password hash (e.g. $argon2id$...) of a local account; never a password. NULL for OIDC users.';
 COMMENT ON COLUMN xferity.auth_users.role IS
-'viewer (read only), operator (run and manage flows) or admin (also /metrics and user management).';
+'[public] viewer (read only), operator (run and manage flows) or admin (also /metrics and user management).';
 COMMENT ON COLUMN xferity.auth_users.disabled IS
-'A disabled user cannot log in and its sessions are refused.';
+'[public] A disabled user cannot log in and its sessions are refused.';
 COMMENT ON COLUMN xferity.auth_users.created_at IS
-'When the user was created.';
+'[public] When the user was created.';
 COMMENT ON COLUMN xferity.auth_users.updated_at IS
-'When the user row last changed.';
+'[public] When the user row last changed.';
 COMMENT ON COLUMN xferity.auth_users.last_login_at IS
-'Last successful login; NULL if the user never logged in.';
+'[personal] Last successful login; NULL if the user never logged in.';
 
 CREATE TABLE xferity.certificates (
     certificate_id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -252,31 +252,31 @@ CREATE TABLE xferity.certificates (
 COMMENT ON TABLE xferity.certificates IS
 'X.509 certificates known to Xferity (imported or generated), with expiry tracking. Holds public material only; a private key appears solely as a secret reference.';
 COMMENT ON COLUMN xferity.certificates.certificate_id IS
-'Surrogate key (asset_id of a certificate).';
+'[public] Surrogate key (asset_id of a certificate).';
 COMMENT ON COLUMN xferity.certificates.name IS
-'Operator-chosen unique name (asset_name in posture findings).';
+'[public] Operator-chosen unique name (asset_name in posture findings).';
 COMMENT ON COLUMN xferity.certificates.subject IS
-'Subject distinguished name (RFC 4514).';
+'[public] Subject distinguished name (RFC 4514).';
 COMMENT ON COLUMN xferity.certificates.issuer IS
-'Issuer distinguished name (RFC 4514).';
+'[public] Issuer distinguished name (RFC 4514).';
 COMMENT ON COLUMN xferity.certificates.serial_number IS
-'Serial number, lowercase hex.';
+'[public] Serial number, lowercase hex.';
 COMMENT ON COLUMN xferity.certificates.fingerprint_sha256 IS
-'Lowercase hex SHA-256 of the DER encoding; unique.';
+'[public] Lowercase hex SHA-256 of the DER encoding; unique.';
 COMMENT ON COLUMN xferity.certificates.not_before IS
-'Start of validity.';
+'[public] Start of validity.';
 COMMENT ON COLUMN xferity.certificates.not_after IS
-'End of validity (expiry).';
+'[public] End of validity (expiry).';
 COMMENT ON COLUMN xferity.certificates.public_pem IS
-'The certificate, PEM encoded.';
+'[public] The certificate, PEM encoded.';
 COMMENT ON COLUMN xferity.certificates.origin IS
-'imported (brought in by an operator) or generated (created by Xferity).';
+'[public] imported (brought in by an operator) or generated (created by Xferity).';
 COMMENT ON COLUMN xferity.certificates.private_key_ref IS
-'Secret reference to the private key, e.g. local-vault:NAME; NULL when Xferity holds no private key. Never key material.';
+'[secret] Secret reference to the private key, e.g. local-vault:NAME; NULL when Xferity holds no private key. Never key material.';
 COMMENT ON COLUMN xferity.certificates.created_at IS
-'When the certificate was added.';
+'[public] When the certificate was added.';
 COMMENT ON COLUMN xferity.certificates.updated_at IS
-'When the row last changed.';
+'[public] When the row last changed.';
 CREATE INDEX certificates_not_after_idx ON xferity.certificates USING btree (not_after);
 
 CREATE TABLE xferity.partner_crypto_bindings (
@@ -298,21 +298,21 @@ CREATE TABLE xferity.partner_crypto_bindings (
 COMMENT ON TABLE xferity.partner_crypto_bindings IS
 'Which certificate or PGP key a partner uses for which role. Exactly one of certificate_id / pgp_key_id is set, matching asset_type. A bound asset cannot be deleted (ON DELETE RESTRICT): unbind it first.';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.binding_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.partner_id IS
-'Partner id as defined in the partner YAML files.';
+'[public] Partner id as defined in the partner YAML files.';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.role IS
-'signing, verification, encryption, decryption, tls_client or tls_server (TLS roles need a certificate).';
+'[public] signing, verification, encryption, decryption, tls_client or tls_server (TLS roles need a certificate).';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.asset_type IS
-'certificate or pgp_key.';
+'[public] certificate or pgp_key.';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.certificate_id IS
-'Bound certificate when asset_type = certificate.';
+'[public] Bound certificate when asset_type = certificate.';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.pgp_key_id IS
-'Bound PGP key when asset_type = pgp_key.';
+'[public] Bound PGP key when asset_type = pgp_key.';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.asset_id IS
-'Id of the bound asset (certificate_id or pgp_key_id), derived.';
+'[public] Id of the bound asset (certificate_id or pgp_key_id), derived.';
 COMMENT ON COLUMN xferity.partner_crypto_bindings.created_at IS
-'When the binding was made.';
+'[public] When the binding was made.';
 CREATE INDEX partner_crypto_bindings_certificate_id_idx ON xferity.partner_crypto_bindings USING btree (certificate_id);
 CREATE INDEX partner_crypto_bindings_pgp_key_id_idx ON xferity.partner_crypto_bindings USING btree (pgp_key_id);
 
@@ -344,29 +344,29 @@ CREATE TABLE xferity.pgp_keys (
 COMMENT ON TABLE xferity.pgp_keys IS
 'OpenPGP keys known to Xferity. Holds public material only; a private key appears solely as a secret reference.';
 COMMENT ON COLUMN xferity.pgp_keys.pgp_key_id IS
-'Surrogate key (asset_id of a PGP key).';
+'[public] Surrogate key (asset_id of a PGP key).';
 COMMENT ON COLUMN xferity.pgp_keys.name IS
-'Operator-chosen unique name (asset_name in posture findings).';
+'[public] Operator-chosen unique name (asset_name in posture findings).';
 COMMENT ON COLUMN xferity.pgp_keys.fingerprint IS
-'Primary key fingerprint, uppercase hex (40 digits for v4, 64 for v5/v6); unique.';
+'[public] Primary key fingerprint, uppercase hex (40 digits for v4, 64 for v5/v6); unique.';
 COMMENT ON COLUMN xferity.pgp_keys.key_id IS
-'Long key id, 16 uppercase hex digits (for v4 keys the last 16 of the fingerprint).';
+'[public] Long key id, 16 uppercase hex digits (for v4 keys the last 16 of the fingerprint).';
 COMMENT ON COLUMN xferity.pgp_keys.user_ids IS
-'User ID packets, e.g. {"Acme EDI <edi@acme.example>"}.';
+'[personal] User ID packets, e.g. {"Acme EDI <edi@acme.example>"}.';
 COMMENT ON COLUMN xferity.pgp_keys.capabilities IS
-'Usable capabilities of the key and its subkeys: certify, sign, encrypt, authenticate.';
+'[public] Usable capabilities of the key and its subkeys: certify, sign, encrypt, authenticate.';
 COMMENT ON COLUMN xferity.pgp_keys.key_created_at IS
-'Creation time recorded in the key.';
+'[public] Creation time recorded in the key.';
 COMMENT ON COLUMN xferity.pgp_keys.expires_at IS
-'Expiry of the primary key; NULL if it never expires.';
+'[public] Expiry of the primary key; NULL if it never expires.';
 COMMENT ON COLUMN xferity.pgp_keys.armored_public_key IS
-'The public key, ASCII armored.';
+'[public] The public key, ASCII armored.';
 COMMENT ON COLUMN xferity.pgp_keys.private_key_ref IS
-'Secret reference to the private key, e.g. local-vault:NAME; NULL for a partner''s public key. Never key material.';
+'[secret] Secret reference to the private key, e.g. local-vault:NAME; NULL for a partner''s public key. Never key material.';
 COMMENT ON COLUMN xferity.pgp_keys.created_at IS
-'When the key was added.';
+'[public] When the key was added.';
 COMMENT ON COLUMN xferity.pgp_keys.updated_at IS
-'When the row last changed.';
+'[public] When the row last changed.';
 CREATE INDEX pgp_keys_expires_at_idx ON xferity.pgp_keys USING btree (expires_at);
 
 CREATE TABLE xferity.as2_mdns (
@@ -391,25 +391,25 @@ CREATE TABLE xferity.as2_mdns (
 COMMENT ON TABLE xferity.as2_mdns IS
 'The MDN (receipt) of an AS2 message: received from the partner for outbound messages, issued by Xferity for inbound ones. At most one per message; deleted with the message.';
 COMMENT ON COLUMN xferity.as2_mdns.mdn_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.as2_mdns.message_id IS
-'The AS2 message this MDN acknowledges.';
+'[public] The AS2 message this MDN acknowledges.';
 COMMENT ON COLUMN xferity.as2_mdns.mdn_message_id IS
-'Message-ID of the MDN itself, if it had one.';
+'[public] Message-ID of the MDN itself, if it had one.';
 COMMENT ON COLUMN xferity.as2_mdns.disposition IS
-'Disposition field as received, e.g. automatic-action/MDN-sent-automatically; processed.';
+'[public] Disposition field as received, e.g. automatic-action/MDN-sent-automatically; processed.';
 COMMENT ON COLUMN xferity.as2_mdns.outcome IS
-'Parsed disposition: processed, processed_with_warning, failed or error.';
+'[public] Parsed disposition: processed, processed_with_warning, failed or error.';
 COMMENT ON COLUMN xferity.as2_mdns.signed IS
-'Whether the MDN was signed.';
+'[public] Whether the MDN was signed.';
 COMMENT ON COLUMN xferity.as2_mdns.signature_verified IS
-'Whether the MDN signature verified against the partner''s certificate; false when unsigned.';
+'[public] Whether the MDN signature verified against the partner''s certificate; false when unsigned.';
 COMMENT ON COLUMN xferity.as2_mdns.received_mic IS
-'Received-Content-MIC value (base64); NULL if the MDN carried none.';
+'[public] Received-Content-MIC value (base64); NULL if the MDN carried none.';
 COMMENT ON COLUMN xferity.as2_mdns.received_mic_algorithm IS
-'Algorithm of received_mic; set exactly when received_mic is.';
+'[public] Algorithm of received_mic; set exactly when received_mic is.';
 COMMENT ON COLUMN xferity.as2_mdns.received_at IS
-'When the MDN was received (outbound message) or issued (inbound message).';
+'[public] When the MDN was received (outbound message) or issued (inbound message).';
 
 CREATE TABLE xferity.as2_messages (
     message_id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -452,47 +452,47 @@ CREATE TABLE xferity.as2_messages (
 COMMENT ON TABLE xferity.as2_messages IS
 'AS2 messages sent (outbound) or received (inbound). Unique per (as2_message_id, direction). Kept when the originating flow run is deleted (run_id becomes NULL).';
 COMMENT ON COLUMN xferity.as2_messages.message_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.as2_messages.as2_message_id IS
-'Message-ID header of the AS2 message, without angle brackets.';
+'[public] Message-ID header of the AS2 message, without angle brackets.';
 COMMENT ON COLUMN xferity.as2_messages.direction IS
-'inbound (from a partner) or outbound (to one).';
+'[public] inbound (from a partner) or outbound (to one).';
 COMMENT ON COLUMN xferity.as2_messages.partner_id IS
-'Partner id from the partner YAML files.';
+'[public] Partner id from the partner YAML files.';
 COMMENT ON COLUMN xferity.as2_messages.as2_from IS
-'AS2-From header.';
+'[public] AS2-From header.';
 COMMENT ON COLUMN xferity.as2_messages.as2_to IS
-'AS2-To header.';
+'[public] AS2-To header.';
 COMMENT ON COLUMN xferity.as2_messages.filename IS
-'Payload file name (Content-Disposition filename); NULL if the message carried none.';
+'[public] Payload file name (Content-Disposition filename); NULL if the message carried none.';
 COMMENT ON COLUMN xferity.as2_messages.size_bytes IS
-'Payload size in bytes, before signing/encryption.';
+'[public] Payload size in bytes, before signing/encryption.';
 COMMENT ON COLUMN xferity.as2_messages.content_sha256 IS
-'Lowercase hex SHA-256 of the payload.';
+'[public] Lowercase hex SHA-256 of the payload.';
 COMMENT ON COLUMN xferity.as2_messages.signed IS
-'Whether the message was S/MIME signed.';
+'[public] Whether the message was S/MIME signed.';
 COMMENT ON COLUMN xferity.as2_messages.encrypted IS
-'Whether the message was S/MIME encrypted.';
+'[public] Whether the message was S/MIME encrypted.';
 COMMENT ON COLUMN xferity.as2_messages.compressed IS
-'Whether the payload was compressed (RFC 5402).';
+'[public] Whether the payload was compressed (RFC 5402).';
 COMMENT ON COLUMN xferity.as2_messages.mic IS
-'Message integrity check (base64) computed over the payload; compared with the MDN''s Received-Content-MIC.';
+'[public] Message integrity check (base64) computed over the payload; compared with the MDN''s Received-Content-MIC.';
 COMMENT ON COLUMN xferity.as2_messages.mic_algorithm IS
-'Algorithm of mic: md5, sha1, sha-224, sha-256, sha-384 or sha-512; set exactly when mic is.';
+'[public] Algorithm of mic: md5, sha1, sha-224, sha-256, sha-384 or sha-512; set exactly when mic is.';
 COMMENT ON COLUMN xferity.as2_messages.status IS
-'queued, sent, received, awaiting_mdn, acknowledged (positive MDN), rejected (negative MDN) or failed.';
+'[public] queued, sent, received, awaiting_mdn, acknowledged (positive MDN), rejected (negative MDN) or failed.';
 COMMENT ON COLUMN xferity.as2_messages.mdn_mode IS
-'Receipt requested: sync (same HTTP exchange), async (delivered to async_return_url) or none.';
+'[public] Receipt requested: sync (same HTTP exchange), async (delivered to async_return_url) or none.';
 COMMENT ON COLUMN xferity.as2_messages.async_return_url IS
-'Receipt-Delivery-Option URL of an async MDN; set exactly when mdn_mode = async.';
+'[public] Receipt-Delivery-Option URL of an async MDN; set exactly when mdn_mode = async.';
 COMMENT ON COLUMN xferity.as2_messages.run_id IS
-'Flow run that sent or received the message; NULL once that run is deleted.';
+'[public] Flow run that sent or received the message; NULL once that run is deleted.';
 COMMENT ON COLUMN xferity.as2_messages.created_at IS
-'When the message record was created.';
+'[public] When the message record was created.';
 COMMENT ON COLUMN xferity.as2_messages.transmitted_at IS
-'When the message was sent (outbound) or received (inbound); NULL while queued.';
+'[public] When the message was sent (outbound) or received (inbound); NULL while queued.';
 COMMENT ON COLUMN xferity.as2_messages.updated_at IS
-'When the row last changed (status updates).';
+'[public] When the row last changed (status updates).';
 CREATE INDEX as2_messages_awaiting_mdn_idx ON xferity.as2_messages USING btree (created_at) WHERE (status = 'awaiting_mdn'::text);
 CREATE INDEX as2_messages_partner_id_created_at_idx ON xferity.as2_messages USING btree (partner_id, created_at DESC);
 CREATE INDEX as2_messages_run_id_idx ON xferity.as2_messages USING btree (run_id);
@@ -526,35 +526,35 @@ CREATE TABLE xferity.posture_findings (
 COMMENT ON TABLE xferity.posture_findings IS
 'The checks[] of a posture snapshot, one row per finding. Deleted with their snapshot.';
 COMMENT ON COLUMN xferity.posture_findings.finding_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.posture_findings.snapshot_id IS
-'Snapshot the finding belongs to.';
+'[public] Snapshot the finding belongs to.';
 COMMENT ON COLUMN xferity.posture_findings.finding_key IS
-'Stable identity of the finding across snapshots (e.g. code|scope|partner_id|asset_type:asset_id); unique within a snapshot.';
+'[public] Stable identity of the finding across snapshots (e.g. code|scope|partner_id|asset_type:asset_id); unique within a snapshot.';
 COMMENT ON COLUMN xferity.posture_findings.domain IS
-'crypto, lifecycle, transport, auth, secrets or flow.';
+'[public] crypto, lifecycle, transport, auth, secrets or flow.';
 COMMENT ON COLUMN xferity.posture_findings.scope IS
-'What the finding is about: global, partner, flow or asset.';
+'[public] What the finding is about: global, partner, flow or asset.';
 COMMENT ON COLUMN xferity.posture_findings.severity IS
-'error, warning or info.';
+'[public] error, warning or info.';
 COMMENT ON COLUMN xferity.posture_findings.code IS
-'Check code in snake_case, e.g. certificate_expiring_soon.';
+'[public] Check code in snake_case, e.g. certificate_expiring_soon.';
 COMMENT ON COLUMN xferity.posture_findings.message IS
-'Human-readable description.';
+'[public] Human-readable description.';
 COMMENT ON COLUMN xferity.posture_findings.suggestion IS
-'Suggested remediation, if any.';
+'[public] Suggested remediation, if any.';
 COMMENT ON COLUMN xferity.posture_findings.partner_id IS
-'Partner concerned, if any.';
+'[public] Partner concerned, if any.';
 COMMENT ON COLUMN xferity.posture_findings.asset_type IS
-'certificate, pgp_key, ssh_key or vault_secret when the finding is about an asset.';
+'[public] certificate, pgp_key, ssh_key or vault_secret when the finding is about an asset.';
 COMMENT ON COLUMN xferity.posture_findings.asset_id IS
-'Asset identifier as reported by the engine (text: file-backed assets have no numeric id).';
+'[public] Asset identifier as reported by the engine (text: file-backed assets have no numeric id).';
 COMMENT ON COLUMN xferity.posture_findings.asset_name IS
-'Asset name as shown to operators.';
+'[public] Asset name as shown to operators.';
 COMMENT ON COLUMN xferity.posture_findings.suppressed IS
-'Whether an active suppression hid the finding when the snapshot was taken.';
+'[public] Whether an active suppression hid the finding when the snapshot was taken.';
 COMMENT ON COLUMN xferity.posture_findings.last_evaluated_at IS
-'When the engine last evaluated this check.';
+'[public] When the engine last evaluated this check.';
 CREATE INDEX posture_findings_finding_key_idx ON xferity.posture_findings USING btree (finding_key);
 
 CREATE TABLE xferity.posture_snapshots (
@@ -574,21 +574,21 @@ CREATE TABLE xferity.posture_snapshots (
 COMMENT ON TABLE xferity.posture_snapshots IS
 'Periodic (hourly) snapshots of the security posture report, for trends and regression detection. Pruned by xferity.prune_posture_snapshots().';
 COMMENT ON COLUMN xferity.posture_snapshots.snapshot_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.posture_snapshots.taken_at IS
-'When the report was evaluated.';
+'[public] When the report was evaluated.';
 COMMENT ON COLUMN xferity.posture_snapshots.total_errors IS
-'Number of unsuppressed findings with severity error.';
+'[public] Number of unsuppressed findings with severity error.';
 COMMENT ON COLUMN xferity.posture_snapshots.total_warnings IS
-'Number of unsuppressed findings with severity warning.';
+'[public] Number of unsuppressed findings with severity warning.';
 COMMENT ON COLUMN xferity.posture_snapshots.total_info IS
-'Number of unsuppressed findings with severity info.';
+'[public] Number of unsuppressed findings with severity info.';
 COMMENT ON COLUMN xferity.posture_snapshots.total_suppressed IS
-'Number of findings hidden by an active suppression.';
+'[public] Number of findings hidden by an active suppression.';
 COMMENT ON COLUMN xferity.posture_snapshots.health_score IS
-'Overall health figure of the report, 0 (worst) to 100 (no findings).';
+'[public] Overall health figure of the report, 0 (worst) to 100 (no findings).';
 COMMENT ON COLUMN xferity.posture_snapshots.report IS
-'The full PostureReport as returned by the posture API (a JSON object with checks[] and totals).';
+'[public] The full PostureReport as returned by the posture API (a JSON object with checks[] and totals).';
 CREATE INDEX posture_snapshots_taken_at_idx ON xferity.posture_snapshots USING btree (taken_at);
 
 CREATE TABLE xferity.regression_alerts (
@@ -620,33 +620,33 @@ CREATE TABLE xferity.regression_alerts (
 COMMENT ON TABLE xferity.regression_alerts IS
 'One alert per finding key that regressed (appeared, or became more severe) between two posture snapshots. At most one open (unresolved) alert per finding_key.';
 COMMENT ON COLUMN xferity.regression_alerts.alert_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.regression_alerts.finding_key IS
-'Stable key of the regressed finding (posture_findings.finding_key).';
+'[public] Stable key of the regressed finding (posture_findings.finding_key).';
 COMMENT ON COLUMN xferity.regression_alerts.code IS
-'Check code of the finding.';
+'[public] Check code of the finding.';
 COMMENT ON COLUMN xferity.regression_alerts.partner_id IS
-'Partner concerned, if any.';
+'[public] Partner concerned, if any.';
 COMMENT ON COLUMN xferity.regression_alerts.message IS
-'Finding message in the current snapshot.';
+'[public] Finding message in the current snapshot.';
 COMMENT ON COLUMN xferity.regression_alerts.previous_snapshot_id IS
-'Baseline snapshot; NULL once retention deleted it.';
+'[public] Baseline snapshot; NULL once retention deleted it.';
 COMMENT ON COLUMN xferity.regression_alerts.current_snapshot_id IS
-'Snapshot in which the regression was seen; NULL once retention deleted it.';
+'[public] Snapshot in which the regression was seen; NULL once retention deleted it.';
 COMMENT ON COLUMN xferity.regression_alerts.previous_severity IS
-'Severity in the baseline snapshot; NULL if the finding was absent (new finding).';
+'[public] Severity in the baseline snapshot; NULL if the finding was absent (new finding).';
 COMMENT ON COLUMN xferity.regression_alerts.severity IS
-'Severity in the current snapshot: error, warning or info.';
+'[public] Severity in the current snapshot: error, warning or info.';
 COMMENT ON COLUMN xferity.regression_alerts.detected_at IS
-'When the regression was detected.';
+'[public] When the regression was detected.';
 COMMENT ON COLUMN xferity.regression_alerts.notified_at IS
-'When notification channels were told; NULL while not yet notified.';
+'[public] When notification channels were told; NULL while not yet notified.';
 COMMENT ON COLUMN xferity.regression_alerts.acknowledged_by IS
-'User who acknowledged the alert (username or OIDC subject).';
+'[personal] User who acknowledged the alert (username or OIDC subject).';
 COMMENT ON COLUMN xferity.regression_alerts.acknowledged_at IS
-'When the alert was acknowledged.';
+'[public] When the alert was acknowledged.';
 COMMENT ON COLUMN xferity.regression_alerts.resolved_at IS
-'When the alert was resolved (finding gone or back to its previous severity); NULL while open.';
+'[public] When the alert was resolved (finding gone or back to its previous severity); NULL while open.';
 CREATE INDEX regression_alerts_current_snapshot_id_idx ON xferity.regression_alerts USING btree (current_snapshot_id);
 CREATE UNIQUE INDEX regression_alerts_open_finding_key_key ON xferity.regression_alerts USING btree (finding_key) WHERE (resolved_at IS NULL);
 CREATE INDEX regression_alerts_previous_snapshot_id_idx ON xferity.regression_alerts USING btree (previous_snapshot_id);
@@ -680,29 +680,29 @@ CREATE TABLE xferity.suppressions (
 COMMENT ON TABLE xferity.suppressions IS
 'Accepted posture findings. A suppression matches a finding with the same code and scope; partner_id and asset (type + id), when set, narrow it to that partner or asset. Active from created_at until expires_at or revocation.';
 COMMENT ON COLUMN xferity.suppressions.suppression_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.suppressions.finding_code IS
-'Posture check code to suppress, e.g. sftp_host_key_not_pinned.';
+'[public] Posture check code to suppress, e.g. sftp_host_key_not_pinned.';
 COMMENT ON COLUMN xferity.suppressions.scope IS
-'Finding scope it applies to: global, partner, flow or asset. partner needs partner_id, asset needs an asset, global allows neither.';
+'[public] Finding scope it applies to: global, partner, flow or asset. partner needs partner_id, asset needs an asset, global allows neither.';
 COMMENT ON COLUMN xferity.suppressions.partner_id IS
-'Only findings of this partner; NULL matches any partner.';
+'[public] Only findings of this partner; NULL matches any partner.';
 COMMENT ON COLUMN xferity.suppressions.asset_type IS
-'Type of the asset in asset_id: certificate, pgp_key, ssh_key or vault_secret.';
+'[public] Type of the asset in asset_id: certificate, pgp_key, ssh_key or vault_secret.';
 COMMENT ON COLUMN xferity.suppressions.asset_id IS
-'Only findings about this asset; NULL matches any asset.';
+'[public] Only findings about this asset; NULL matches any asset.';
 COMMENT ON COLUMN xferity.suppressions.reason IS
-'Why the risk is accepted; required.';
+'[public] Why the risk is accepted; required.';
 COMMENT ON COLUMN xferity.suppressions.created_by IS
-'User who created the suppression.';
+'[personal] User who created the suppression.';
 COMMENT ON COLUMN xferity.suppressions.created_at IS
-'When the suppression was created; it is active from then.';
+'[public] When the suppression was created; it is active from then.';
 COMMENT ON COLUMN xferity.suppressions.expires_at IS
-'When the suppression lapses on its own; NULL means until revoked.';
+'[public] When the suppression lapses on its own; NULL means until revoked.';
 COMMENT ON COLUMN xferity.suppressions.revoked_at IS
-'When the suppression was revoked; NULL while not revoked.';
+'[public] When the suppression was revoked; NULL while not revoked.';
 COMMENT ON COLUMN xferity.suppressions.revoked_by IS
-'User who revoked it.';
+'[personal] User who revoked it.';
 CREATE INDEX suppressions_finding_code_scope_idx ON xferity.suppressions USING btree (finding_code, scope);
 
 CREATE TABLE xferity.vault_secrets (
@@ -729,23 +729,23 @@ CREATE TABLE xferity.vault_secrets (
 COMMENT ON TABLE xferity.vault_secrets IS
 'Local encrypted vault (local-vault:NAME). Values are AES-256-GCM ciphertext under an external master key; the schema stores no plaintext and offers no way to decrypt.';
 COMMENT ON COLUMN xferity.vault_secrets.secret_id IS
-'Surrogate key.';
+'[secret] Surrogate key.';
 COMMENT ON COLUMN xferity.vault_secrets.name IS
-'Secret name as used in local-vault:NAME references; unique.';
+'[secret] Secret name as used in local-vault:NAME references; unique.';
 COMMENT ON COLUMN xferity.vault_secrets.ciphertext IS
-'AES-256-GCM ciphertext of the value followed by the 16-byte authentication tag.';
+'[secret] AES-256-GCM ciphertext of the value followed by the 16-byte authentication tag.';
 COMMENT ON COLUMN xferity.vault_secrets.nonce IS
-'96-bit GCM nonce; never reused under the same key_version.';
+'[secret] 96-bit GCM nonce; never reused under the same key_version.';
 COMMENT ON COLUMN xferity.vault_secrets.key_version IS
-'Version of the master key that encrypted the value; rotation re-encrypts under a newer one.';
+'[secret] Version of the master key that encrypted the value; rotation re-encrypts under a newer one.';
 COMMENT ON COLUMN xferity.vault_secrets.algorithm IS
-'Always AES-256-GCM.';
+'[secret] Always AES-256-GCM.';
 COMMENT ON COLUMN xferity.vault_secrets.created_at IS
-'When the secret was first stored.';
+'[secret] When the secret was first stored.';
 COMMENT ON COLUMN xferity.vault_secrets.updated_at IS
-'When the value was last replaced.';
+'[secret] When the value was last replaced.';
 COMMENT ON COLUMN xferity.vault_secrets.rotated_at IS
-'When the value was last re-encrypted under a new key version; NULL if never.';
+'[secret] When the value was last re-encrypted under a new key version; NULL if never.';
 
 CREATE TABLE xferity.workflow_event_subscriptions (
     subscription_id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -766,27 +766,27 @@ CREATE TABLE xferity.workflow_event_subscriptions (
 COMMENT ON TABLE xferity.workflow_event_subscriptions IS
 'Steps waiting for an event (wfe-postgres: wfc.event_subscriptions). A worker delivering an event takes the row with xferity.take_subscription_lock() and gives it back with xferity.release_subscription_lock().';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.subscription_id IS
-'Subscription id.';
+'[public] Subscription id.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.workflow_id IS
-'Waiting workflow instance.';
+'[public] Waiting workflow instance.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.step_id IS
-'Waiting step (definition index).';
+'[public] Waiting step (definition index).';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.execution_pointer_id IS
-'Waiting execution pointer.';
+'[public] Waiting execution pointer.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.event_name IS
-'Event name awaited.';
+'[public] Event name awaited.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.event_key IS
-'Event key awaited.';
+'[public] Event key awaited.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.subscribe_as_of IS
-'Only events at or after this time satisfy the subscription.';
+'[public] Only events at or after this time satisfy the subscription.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.subscription_data IS
-'Engine data attached to the subscription.';
+'[personal] Engine data attached to the subscription.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.external_token IS
-'Lock token of the worker currently holding the subscription; NULL when free.';
+'[secret] Lock token of the worker currently holding the subscription; NULL when free.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.external_worker_id IS
-'Worker holding the lock, for diagnostics.';
+'[public] Worker holding the lock, for diagnostics.';
 COMMENT ON COLUMN xferity.workflow_event_subscriptions.external_token_expiry IS
-'When the lock lapses and another worker may take it; set exactly when external_token is.';
+'[public] When the lock lapses and another worker may take it; set exactly when external_token is.';
 CREATE INDEX workflow_event_subscriptions_event_name_event_key_idx ON xferity.workflow_event_subscriptions USING btree (event_name, event_key);
 CREATE INDEX workflow_event_subscriptions_execution_pointer_id_idx ON xferity.workflow_event_subscriptions USING btree (execution_pointer_id);
 CREATE INDEX workflow_event_subscriptions_workflow_id_idx ON xferity.workflow_event_subscriptions USING btree (workflow_id);
@@ -804,17 +804,17 @@ CREATE TABLE xferity.workflow_events (
 COMMENT ON TABLE xferity.workflow_events IS
 'Events published to the workflow engine (wfe-postgres: wfc.events).';
 COMMENT ON COLUMN xferity.workflow_events.event_id IS
-'Event id.';
+'[public] Event id.';
 COMMENT ON COLUMN xferity.workflow_events.event_name IS
-'Event name, e.g. as2.mdn_received.';
+'[public] Event name, e.g. as2.mdn_received.';
 COMMENT ON COLUMN xferity.workflow_events.event_key IS
-'Event key that subscriptions match on, e.g. an AS2 message id.';
+'[public] Event key that subscriptions match on, e.g. an AS2 message id.';
 COMMENT ON COLUMN xferity.workflow_events.event_data IS
-'Event payload, JSON (null if none).';
+'[personal] Event payload, JSON (null if none).';
 COMMENT ON COLUMN xferity.workflow_events.event_time IS
-'When the event happened.';
+'[public] When the event happened.';
 COMMENT ON COLUMN xferity.workflow_events.is_processed IS
-'Whether the event has been delivered to its subscribers.';
+'[public] Whether the event has been delivered to its subscribers.';
 CREATE INDEX workflow_events_event_name_event_key_idx ON xferity.workflow_events USING btree (event_name, event_key, event_time);
 CREATE INDEX workflow_events_event_time_idx ON xferity.workflow_events USING btree (event_time);
 CREATE INDEX workflow_events_unprocessed_idx ON xferity.workflow_events USING btree (event_time) WHERE (NOT is_processed);
@@ -830,15 +830,15 @@ CREATE TABLE xferity.workflow_execution_errors (
 COMMENT ON TABLE xferity.workflow_execution_errors IS
 'Step execution errors (wfe-postgres: wfc.execution_errors). Deleted with the workflow instance.';
 COMMENT ON COLUMN xferity.workflow_execution_errors.error_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.workflow_execution_errors.error_time IS
-'When the error occurred.';
+'[public] When the error occurred.';
 COMMENT ON COLUMN xferity.workflow_execution_errors.workflow_id IS
-'Workflow instance that failed.';
+'[public] Workflow instance that failed.';
 COMMENT ON COLUMN xferity.workflow_execution_errors.execution_pointer_id IS
-'Pointer (step) that failed; NULL if the error was not step-specific or the pointer was deleted.';
+'[public] Pointer (step) that failed; NULL if the error was not step-specific or the pointer was deleted.';
 COMMENT ON COLUMN xferity.workflow_execution_errors.message IS
-'Error message.';
+'[personal] Error message.';
 CREATE INDEX workflow_execution_errors_execution_pointer_id_idx ON xferity.workflow_execution_errors USING btree (execution_pointer_id);
 CREATE INDEX workflow_execution_errors_workflow_id_idx ON xferity.workflow_execution_errors USING btree (workflow_id);
 
@@ -877,47 +877,47 @@ CREATE TABLE xferity.workflow_execution_pointers (
 COMMENT ON TABLE xferity.workflow_execution_pointers IS
 'Step state of a workflow instance (wfe-postgres: wfc.execution_pointers). Deleted with the instance.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.pointer_id IS
-'Execution pointer id.';
+'[public] Execution pointer id.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.workflow_id IS
-'Owning workflow instance.';
+'[public] Owning workflow instance.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.step_id IS
-'Index of the step in the workflow definition.';
+'[public] Index of the step in the workflow definition.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.step_name IS
-'Name of the step, if named.';
+'[public] Name of the step, if named.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.active IS
-'Whether the pointer is still to be executed.';
+'[public] Whether the pointer is still to be executed.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.status IS
-'pending, pending_predecessor, running, sleeping, waiting_for_event, complete, failed, compensated or cancelled.';
+'[public] pending, pending_predecessor, running, sleeping, waiting_for_event, complete, failed, compensated or cancelled.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.sleep_until IS
-'Do not execute before this time (sleeping steps and retry back-off).';
+'[public] Do not execute before this time (sleeping steps and retry back-off).';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.persistence_data IS
-'Step-private state persisted between executions.';
+'[personal] Step-private state persisted between executions.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.started_at IS
-'When the step started.';
+'[public] When the step started.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.ended_at IS
-'When the step ended.';
+'[public] When the step ended.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.event_name IS
-'Name of the event the step waits on.';
+'[public] Name of the event the step waits on.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.event_key IS
-'Key of the event the step waits on.';
+'[public] Key of the event the step waits on.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.event_published IS
-'Whether the awaited event has been delivered to the step.';
+'[public] Whether the awaited event has been delivered to the step.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.event_data IS
-'Data of the delivered event.';
+'[personal] Data of the delivered event.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.retry_count IS
-'How many times the step was retried.';
+'[public] How many times the step was retried.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.children IS
-'JSON array of child pointer ids (parallel and loop branches).';
+'[public] JSON array of child pointer ids (parallel and loop branches).';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.context_item IS
-'Item of the enclosing foreach this branch handles.';
+'[personal] Item of the enclosing foreach this branch handles.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.predecessor_id IS
-'Pointer that preceded this one; NULL once that pointer is deleted.';
+'[public] Pointer that preceded this one; NULL once that pointer is deleted.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.outcome IS
-'Outcome value the step returned, used to choose the next step.';
+'[public] Outcome value the step returned, used to choose the next step.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.scope IS
-'JSON array of enclosing container pointer ids, innermost first.';
+'[public] JSON array of enclosing container pointer ids, innermost first.';
 COMMENT ON COLUMN xferity.workflow_execution_pointers.extension_attributes IS
-'JSON object of engine extension attributes.';
+'[personal] JSON object of engine extension attributes.';
 CREATE INDEX workflow_execution_pointers_predecessor_id_idx ON xferity.workflow_execution_pointers USING btree (predecessor_id);
 CREATE INDEX workflow_execution_pointers_workflow_id_idx ON xferity.workflow_execution_pointers USING btree (workflow_id);
 
@@ -942,25 +942,25 @@ CREATE TABLE xferity.workflow_instances (
 COMMENT ON TABLE xferity.workflow_instances IS
 'Workflow instances of the workflow engine (wfe-postgres: wfc.workflows).';
 COMMENT ON COLUMN xferity.workflow_instances.workflow_id IS
-'Workflow instance id.';
+'[public] Workflow instance id.';
 COMMENT ON COLUMN xferity.workflow_instances.definition_id IS
-'Id of the workflow definition.';
+'[public] Id of the workflow definition.';
 COMMENT ON COLUMN xferity.workflow_instances.version IS
-'Version of the workflow definition.';
+'[public] Version of the workflow definition.';
 COMMENT ON COLUMN xferity.workflow_instances.description IS
-'Free-text description.';
+'[public] Free-text description.';
 COMMENT ON COLUMN xferity.workflow_instances.reference IS
-'Caller-supplied reference, e.g. the flow run id that started it.';
+'[public] Caller-supplied reference, e.g. the flow run id that started it.';
 COMMENT ON COLUMN xferity.workflow_instances.status IS
-'runnable, suspended, complete or terminated.';
+'[public] runnable, suspended, complete or terminated.';
 COMMENT ON COLUMN xferity.workflow_instances.data IS
-'Workflow data, JSON.';
+'[personal] Workflow data, JSON.';
 COMMENT ON COLUMN xferity.workflow_instances.next_execution IS
-'When the instance is next due for execution; NULL when nothing is scheduled.';
+'[public] When the instance is next due for execution; NULL when nothing is scheduled.';
 COMMENT ON COLUMN xferity.workflow_instances.created_at IS
-'When the instance was created.';
+'[public] When the instance was created.';
 COMMENT ON COLUMN xferity.workflow_instances.completed_at IS
-'When the instance completed or was terminated; required for complete.';
+'[public] When the instance completed or was terminated; required for complete.';
 CREATE INDEX workflow_instances_next_execution_idx ON xferity.workflow_instances USING btree (next_execution) WHERE (status = 'runnable'::text);
 CREATE INDEX workflow_instances_status_idx ON xferity.workflow_instances USING btree (status);
 
@@ -976,13 +976,13 @@ CREATE TABLE xferity.workflow_scheduled_commands (
 COMMENT ON TABLE xferity.workflow_scheduled_commands IS
 'Deferred engine commands (wfe-postgres: wfc.scheduled_commands), unique on (command_name, data); xferity.schedule_command() upserts the execute time.';
 COMMENT ON COLUMN xferity.workflow_scheduled_commands.command_id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.workflow_scheduled_commands.command_name IS
-'Command to run, e.g. ProcessWorkflow or ProcessEvent.';
+'[public] Command to run, e.g. ProcessWorkflow or ProcessEvent.';
 COMMENT ON COLUMN xferity.workflow_scheduled_commands.data IS
-'Command argument, e.g. a workflow or event id.';
+'[public] Command argument, e.g. a workflow or event id.';
 COMMENT ON COLUMN xferity.workflow_scheduled_commands.execute_time IS
-'When the command is due.';
+'[public] When the command is due.';
 CREATE INDEX workflow_scheduled_commands_execute_time_idx ON xferity.workflow_scheduled_commands USING btree (execute_time);
 
 CREATE TABLE xferity.job_errors (
@@ -1002,21 +1002,21 @@ CREATE TABLE xferity.job_errors (
 COMMENT ON TABLE xferity.job_errors IS
 'One row per failed attempt of a job: raised by the worker (fail_job) or a lease that expired (reap_expired_jobs). Deleted with its job.';
 COMMENT ON COLUMN xferity.job_errors.id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.job_errors.job_id IS
-'The job whose attempt failed.';
+'[public] The job whose attempt failed.';
 COMMENT ON COLUMN xferity.job_errors.attempt IS
-'Which attempt failed (xferity.jobs.attempt at the time).';
+'[public] Which attempt failed (xferity.jobs.attempt at the time).';
 COMMENT ON COLUMN xferity.job_errors.worker_id IS
-'Worker that held the lease of the failed attempt.';
+'[public] Worker that held the lease of the failed attempt.';
 COMMENT ON COLUMN xferity.job_errors.reason IS
-'error (transient, reported by fail_job), permanent (fail_job with permanent => true), or lease_expired (the worker died or overran its lease).';
+'[public] error (transient, reported by fail_job), permanent (fail_job with permanent => true), or lease_expired (the worker died or overran its lease).';
 COMMENT ON COLUMN xferity.job_errors.message IS
-'Error text reported by the worker, or written by the reaper.';
+'[personal] Error text reported by the worker, or written by the reaper.';
 COMMENT ON COLUMN xferity.job_errors.failed_at IS
-'When the failure was recorded.';
+'[public] When the failure was recorded.';
 COMMENT ON COLUMN xferity.job_errors.retry_at IS
-'When the job became claimable again (its new run_at); NULL when this failure was final.';
+'[public] When the job became claimable again (its new run_at); NULL when this failure was final.';
 CREATE UNIQUE INDEX job_errors_job_id_attempt_idx ON xferity.job_errors USING btree (job_id, attempt);
 
 CREATE TABLE xferity.jobs (
@@ -1052,39 +1052,39 @@ CREATE TABLE xferity.jobs (
 COMMENT ON TABLE xferity.jobs IS
 'Durable job queue shared by Xferity workers. Work it only through the job functions (enqueue_job, claim_job, heartbeat_job, complete_job(s), fail_job, reap_expired_jobs). States: available -> running -> completed, or back to available for a retry, or failed when attempts are used up or the error is permanent.';
 COMMENT ON COLUMN xferity.jobs.id IS
-'Surrogate key; the id workers pass to the job functions.';
+'[public] Surrogate key; the id workers pass to the job functions.';
 COMMENT ON COLUMN xferity.jobs.queue IS
-'Queue name (1-128 characters); workers may claim from a subset of queues. Also the payload of the xferity_jobs NOTIFY.';
+'[public] Queue name (1-128 characters); workers may claim from a subset of queues. Also the payload of the xferity_jobs NOTIFY.';
 COMMENT ON COLUMN xferity.jobs.kind IS
-'What the job does, e.g. flow_run or posture_snapshot; workers dispatch on it.';
+'[public] What the job does, e.g. flow_run or posture_snapshot; workers dispatch on it.';
 COMMENT ON COLUMN xferity.jobs.payload IS
-'Arguments of the job, interpreted by the handler of its kind.';
+'[personal] Arguments of the job, interpreted by the handler of its kind.';
 COMMENT ON COLUMN xferity.jobs.state IS
-'available (waiting for run_at or a worker), running (leased to locked_by), completed, failed (final), or cancelled (final, by an operator: cancel_job).';
+'[public] available (waiting for run_at or a worker), running (leased to locked_by), completed, failed (final), or cancelled (final, by an operator: cancel_job).';
 COMMENT ON COLUMN xferity.jobs.priority IS
-'Higher runs first among due jobs; default 0.';
+'[public] Higher runs first among due jobs; default 0.';
 COMMENT ON COLUMN xferity.jobs.run_at IS
-'Earliest time the job may be claimed. A retry moves it to the backoff time; among jobs of equal priority the earliest run_at is claimed first.';
+'[public] Earliest time the job may be claimed. A retry moves it to the backoff time; among jobs of equal priority the earliest run_at is claimed first.';
 COMMENT ON COLUMN xferity.jobs.attempt IS
-'Number of times the job has been claimed; claim_job adds one. The running attempt is this number.';
+'[public] Number of times the job has been claimed; claim_job adds one. The running attempt is this number.';
 COMMENT ON COLUMN xferity.jobs.max_attempts IS
-'Claims allowed before the job fails for good (Xferity worker.max_attempts, default 3).';
+'[public] Claims allowed before the job fails for good (Xferity worker.max_attempts, default 3).';
 COMMENT ON COLUMN xferity.jobs.locked_by IS
-'worker_id that holds the lease while running, or that ran the latest attempt; NULL until the first claim.';
+'[public] worker_id that holds the lease while running, or that ran the latest attempt; NULL until the first claim.';
 COMMENT ON COLUMN xferity.jobs.locked_at IS
-'When the latest attempt was claimed; NULL until the first claim.';
+'[public] When the latest attempt was claimed; NULL until the first claim.';
 COMMENT ON COLUMN xferity.jobs.lease_expires_at IS
-'While running: the end of the lease. Past it, the holder can no longer complete, fail or heartbeat the job and reap_expired_jobs hands it back. NULL in every other state.';
+'[public] While running: the end of the lease. Past it, the holder can no longer complete, fail or heartbeat the job and reap_expired_jobs hands it back. NULL in every other state.';
 COMMENT ON COLUMN xferity.jobs.dedupe_key IS
-'Optional caller key: while a job with this key is unfinished (available or running), enqueue_job with the same key returns that job instead of adding another.';
+'[public] Optional caller key: while a job with this key is unfinished (available or running), enqueue_job with the same key returns that job instead of adding another.';
 COMMENT ON COLUMN xferity.jobs.result IS
-'Result document stored by complete_job; NULL if none was given.';
+'[personal] Result document stored by complete_job; NULL if none was given.';
 COMMENT ON COLUMN xferity.jobs.last_error IS
-'Error of the latest failed attempt (all of them are in xferity.job_errors).';
+'[personal] Error of the latest failed attempt (all of them are in xferity.job_errors).';
 COMMENT ON COLUMN xferity.jobs.created_at IS
-'When the job was enqueued.';
+'[public] When the job was enqueued.';
 COMMENT ON COLUMN xferity.jobs.finished_at IS
-'When the job reached completed, failed or cancelled; NULL while unfinished.';
+'[public] When the job reached completed, failed or cancelled; NULL while unfinished.';
 CREATE INDEX jobs_claim_idx ON xferity.jobs USING btree (priority DESC, run_at, id) WHERE ((state = 'available'::text) AND (attempt < max_attempts));
 COMMENT ON INDEX xferity.jobs_claim_idx IS
 'Hot path of claim_job: only claimable rows, in claim order.';
@@ -1113,17 +1113,36 @@ CREATE TABLE xferity.workers (
 COMMENT ON TABLE xferity.workers IS
 'Registry of worker processes: register_worker at start-up, worker_heartbeat every poll. Liveness is read through xferity.live_workers.';
 COMMENT ON COLUMN xferity.workers.id IS
-'Surrogate key.';
+'[public] Surrogate key.';
 COMMENT ON COLUMN xferity.workers.worker_id IS
-'Identifier the worker chose, unique among workers (e.g. hostname:pid:random); the same text it passes as worker_id to the job functions.';
+'[public] Identifier the worker chose, unique among workers (e.g. hostname:pid:random); the same text it passes as worker_id to the job functions.';
 COMMENT ON COLUMN xferity.workers.hostname IS
-'Host the worker runs on.';
+'[public] Host the worker runs on.';
 COMMENT ON COLUMN xferity.workers.info IS
-'Free-form facts the worker reports: version, queues, max_concurrent_jobs, pid.';
+'[personal] Free-form facts the worker reports: version, queues, max_concurrent_jobs, pid.';
 COMMENT ON COLUMN xferity.workers.registered_at IS
-'When the worker (re-)registered.';
+'[public] When the worker (re-)registered.';
 COMMENT ON COLUMN xferity.workers.last_seen_at IS
-'Latest register_worker or worker_heartbeat call.';
+'[public] Latest register_worker or worker_heartbeat call.';
+
+CREATE TABLE xferity.role_model (
+    role_model_id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
+    kind text NOT NULL,
+    role_name text NOT NULL,
+    CONSTRAINT role_model_pkey PRIMARY KEY (role_model_id),
+    CONSTRAINT role_model_kind_check CHECK ((kind = ANY (ARRAY['owner'::text, 'migrator'::text, 'app'::text, 'worker'::text, 'readonly'::text]))),
+    CONSTRAINT role_model_kind_key UNIQUE (kind),
+    CONSTRAINT role_model_role_name_check CHECK (((length(role_name) >= 1) AND (length(role_name) <= 63))),
+    CONSTRAINT role_model_role_name_key UNIQUE (role_name)
+);
+COMMENT ON TABLE xferity.role_model IS
+'The roles that play each part of the least-privilege role model for this database, written by the DBA''s grant script (xferity-schema grants) and read by xferity.grant_role_model().';
+COMMENT ON COLUMN xferity.role_model.role_model_id IS
+'[public] Surrogate key.';
+COMMENT ON COLUMN xferity.role_model.kind IS
+'[public] owner, migrator, app, worker or readonly.';
+COMMENT ON COLUMN xferity.role_model.role_name IS
+'[public] Name of the cluster role that plays this part.';
 
 CREATE TABLE xferity.schema_migration_log (
     log_id bigint GENERATED ALWAYS AS IDENTITY NOT NULL,
@@ -1292,7 +1311,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.claim_job(worker_id text, queues text[], max_jobs integer, lease interval) IS
-'Leases up to max_jobs claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable.';
+'[worker] Leases up to max_jobs claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable.';
 
 CREATE FUNCTION xferity.complete_job(job_id bigint, worker_id text, result jsonb DEFAULT NULL::jsonb)
     RETURNS boolean
@@ -1314,7 +1333,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.complete_job(job_id bigint, worker_id text, result jsonb) IS
-'Marks a job completed and stores its result. Only the holder of a live lease can: returns false, changing nothing, when worker_id does not hold the job or its lease has expired (the job may be running elsewhere).';
+'[worker] Marks a job completed and stores its result. Only the holder of a live lease can: returns false, changing nothing, when worker_id does not hold the job or its lease has expired (the job may be running elsewhere).';
 
 CREATE FUNCTION xferity.complete_jobs(job_ids bigint[], worker_id text)
     RETURNS integer
@@ -1338,7 +1357,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.complete_jobs(job_ids bigint[], worker_id text) IS
-'Batch form of complete_job (no result documents): completes those of the given jobs on which worker_id holds a live lease and returns how many. A count short of the distinct ids means some leases were lost; those jobs are unchanged.';
+'[worker] Batch form of complete_job (no result documents): completes those of the given jobs on which worker_id holds a live lease and returns how many. A count short of the distinct ids means some leases were lost; those jobs are unchanged.';
 
 CREATE FUNCTION xferity.delete_dead_sessions(grace interval DEFAULT '00:00:00'::interval)
     RETURNS integer
@@ -1444,7 +1463,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.enqueue_job(kind text, payload jsonb, queue text, run_at timestamp with time zone, priority integer, max_attempts integer, dedupe_key text) IS
-'Adds a job and returns its id. NULL arguments take the defaults. With a dedupe_key, returns the id of the unfinished (available or running) job holding that key instead of adding a second one; race-safe through the jobs_dedupe_key_idx unique index. Sends NOTIFY xferity_jobs (payload: queue) on commit when run_at <= now().';
+'[worker] Adds a job and returns its id. NULL arguments take the defaults. With a dedupe_key, returns the id of the unfinished (available or running) job holding that key instead of adding a second one; race-safe through the jobs_dedupe_key_idx unique index. Sends NOTIFY xferity_jobs (payload: queue) on commit when run_at <= now().';
 
 CREATE FUNCTION xferity.fail_job(job_id bigint, worker_id text, error text, permanent boolean DEFAULT false, backoff_base interval DEFAULT '00:00:05'::interval, backoff_cap interval DEFAULT '00:01:00'::interval)
     RETURNS text
@@ -1523,7 +1542,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.fail_job(job_id bigint, worker_id text, error text, permanent boolean, backoff_base interval, backoff_cap interval) IS
-'Records a failed attempt (in xferity.job_errors) and returns the job''s new state: ''available'' when it will be retried, ''failed'' when the failure is final (permanent => true, or attempt >= max_attempts), or ''lease_lost'' when worker_id holds no live lease on the job, in which case nothing changes. A retry after attempt n runs at now() + d * (1 - 0.1 * random()) where d = least(backoff_cap, backoff_base * 2^(n-1)): the full delay minus up to 10% jitter. Defaults: base 5s, cap 60s (Xferity retry_backoff_base and retry_backoff_cap). Sends NOTIFY xferity_jobs only if the retry is due at once (zero backoff).';
+'[worker] Records a failed attempt (in xferity.job_errors) and returns the job''s new state: ''available'' when it will be retried, ''failed'' when the failure is final (permanent => true, or attempt >= max_attempts), or ''lease_lost'' when worker_id holds no live lease on the job, in which case nothing changes. A retry after attempt n runs at now() + d * (1 - 0.1 * random()) where d = least(backoff_cap, backoff_base * 2^(n-1)): the full delay minus up to 10% jitter. Defaults: base 5s, cap 60s (Xferity retry_backoff_base and retry_backoff_cap). Sends NOTIFY xferity_jobs only if the retry is due at once (zero backoff).';
 
 CREATE FUNCTION xferity.find_live_session(token_sha256 text)
     RETURNS TABLE(session_id bigint, user_id bigint, role text, expires_at timestamp with time zone, last_seen_at timestamp with time zone)
@@ -1578,6 +1597,76 @@ $function$;
 COMMENT ON FUNCTION xferity.flow_runs_check_status_transition() IS
 'Trigger function: rejects (SQLSTATE 23514) a flow run status change outside the lifecycle queued -> running -> committed | failed -> retry -> running | dead_letter, plus skipped. committed and skipped are final; dead_letter may only go back to retry (operator resume).';
 
+CREATE FUNCTION xferity.grant_role_model()
+    RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+DECLARE
+    owner_name text;
+    changes integer := 0;
+    item record;
+    target text;
+    who text;
+BEGIN
+    SELECT m.role_name INTO owner_name FROM xferity.role_model AS m WHERE m.kind = 'owner';
+    IF owner_name IS NULL THEN
+        RAISE NOTICE 'xferity.role_model names no owner: no role model to grant '
+            '(the DBA''s grant script, xferity-schema grants, records it)';
+        RETURN 0;
+    END IF;
+    IF NOT pg_catalog.pg_has_role(current_user, owner_name, 'USAGE') THEN
+        RAISE EXCEPTION 'xferity.grant_role_model() must run as the owner role %, not as %',
+            owner_name, current_user
+            USING ERRCODE = 'insufficient_privilege',
+            HINT = format('SET ROLE %I first (the migrator is a member of it)', owner_name);
+    END IF;
+    -- Revoke first: revoking a table privilege also revokes it from every column.
+    FOR item IN
+        SELECT * FROM xferity.role_model_grants_held()
+        EXCEPT
+        SELECT * FROM xferity.role_model_privileges()
+    LOOP
+        target := CASE item.object_type
+            WHEN 'schema' THEN 'SCHEMA xferity'
+            WHEN 'sequence' THEN 'SEQUENCE ' || item.object_name
+            WHEN 'function' THEN 'FUNCTION ' || item.object_name
+            ELSE 'TABLE ' || item.object_name
+        END;
+        who := CASE WHEN item.grantee = 'PUBLIC' THEN 'PUBLIC' ELSE quote_ident(item.grantee) END;
+        IF item.object_type = 'column' THEN
+            EXECUTE format('REVOKE %s (%I) ON %s FROM %s',
+                item.privilege, item.column_name, target, who);
+        ELSE
+            EXECUTE format('REVOKE %s ON %s FROM %s', item.privilege, target, who);
+        END IF;
+        changes := changes + 1;
+    END LOOP;
+    FOR item IN
+        SELECT * FROM xferity.role_model_privileges()
+        EXCEPT
+        SELECT * FROM xferity.role_model_grants_held()
+    LOOP
+        target := CASE item.object_type
+            WHEN 'schema' THEN 'SCHEMA xferity'
+            WHEN 'sequence' THEN 'SEQUENCE ' || item.object_name
+            WHEN 'function' THEN 'FUNCTION ' || item.object_name
+            ELSE 'TABLE ' || item.object_name
+        END;
+        IF item.object_type = 'column' THEN
+            EXECUTE format('GRANT %s (%I) ON %s TO %I',
+                item.privilege, item.column_name, target, item.grantee);
+        ELSE
+            EXECUTE format('GRANT %s ON %s TO %I', item.privilege, target, item.grantee);
+        END IF;
+        changes := changes + 1;
+    END LOOP;
+    RETURN changes;
+END;
+$function$;
+COMMENT ON FUNCTION xferity.grant_role_model() IS
+'[admin] Makes the object privileges of the app, worker and read-only roles of xferity.role_model, and of PUBLIC, in schema xferity exactly role_model_privileges(): revokes the rest, grants what is missing. Run it as the owner role after every migration run; returns the number of GRANT/REVOKE statements run (0: nothing changed). Without a recorded role model it does nothing.';
+
 CREATE FUNCTION xferity.heartbeat_job(job_id bigint, worker_id text, lease interval DEFAULT '00:05:00'::interval)
     RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1599,7 +1688,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.heartbeat_job(job_id bigint, worker_id text, lease interval) IS
-'Extends a live lease to now() + lease. Returns false when worker_id no longer holds a live lease on the job: the worker should abandon it, since it may already run elsewhere.';
+'[worker] Extends a live lease to now() + lease. Returns false when worker_id no longer holds a live lease on the job: the worker should abandon it, since it may already run elsewhere.';
 
 CREATE FUNCTION xferity.is_finding_suppressed(finding_code text, scope text, partner_id text DEFAULT NULL::text, asset_type text DEFAULT NULL::text, asset_id text DEFAULT NULL::text, at_time timestamp with time zone DEFAULT now())
     RETURNS boolean
@@ -1815,7 +1904,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.reap_expired_jobs() IS
-'Hands back the jobs whose lease expired (worker died, lost its connection, or overran job_execution_timeout without heartbeat_job): each becomes available again at once, keeping its place in claim order, or failed when its attempts are used up. Records a lease_expired row in xferity.job_errors for every lost attempt, sends NOTIFY xferity_jobs per queue with jobs back, and returns how many jobs it reaped. Safe to call from every worker on every poll: it is cheap and never waits.';
+'[worker] Hands back the jobs whose lease expired (worker died, lost its connection, or overran job_execution_timeout without heartbeat_job): each becomes available again at once, keeping its place in claim order, or failed when its attempts are used up. Records a lease_expired row in xferity.job_errors for every lost attempt, sends NOTIFY xferity_jobs per queue with jobs back, and returns how many jobs it reaped. Safe to call from every worker on every poll: it is cheap and never waits.';
 
 CREATE FUNCTION xferity.record_regressions(previous_snapshot_id bigint, current_snapshot_id bigint)
     RETURNS integer
@@ -1914,7 +2003,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.register_worker(worker_id text, hostname text, info jsonb) IS
-'Registers a worker process at start-up: its worker_id, host and free-form info, and marks it seen now. An id whose worker was seen in the last 30 seconds is refused (SQLSTATE 23505): a worker never takes over a live worker''s entry. An id seen longer ago (its process died, or its heartbeats stopped) is taken over.';
+'[worker] Registers a worker process at start-up: its worker_id, host and free-form info, and marks it seen now. An id whose worker was seen in the last 30 seconds is refused (SQLSTATE 23505): a worker never takes over a live worker''s entry. An id seen longer ago (its process died, or its heartbeats stopped) is taken over.';
 
 CREATE FUNCTION xferity.release_subscription_lock(subscription_id uuid, token text)
     RETURNS boolean
@@ -1984,14 +2073,14 @@ BEGIN
         n.nspname = 'xferity'
         AND c.relkind IN ('r', 'p')
         AND NOT c.relispartition
-        AND c.relname NOT IN ('schema_migrations', 'schema_migration_log');
+        AND c.relname NOT IN ('schema_migrations', 'schema_migration_log', 'role_model');
     IF table_list IS NOT NULL THEN
         EXECUTE 'TRUNCATE TABLE ' || table_list || ' RESTART IDENTITY CASCADE';
     END IF;
 END;
 $function$;
 COMMENT ON FUNCTION xferity.reset_all_data() IS
-'TEST/DEV TOOL - destroys all data. Empties every table of schema xferity (TRUNCATE ... RESTART IDENTITY CASCADE, table list read from the catalog) except the migration tracking tables schema_migrations and schema_migration_log.';
+'[admin] TEST/DEV TOOL - destroys all data. Empties every table of schema xferity (TRUNCATE ... RESTART IDENTITY CASCADE, table list read from the catalog) except the migration tracking tables schema_migrations and schema_migration_log and the role model (xferity.role_model).';
 
 CREATE FUNCTION xferity.retry_failed_jobs(queue text DEFAULT NULL::text, kind text DEFAULT NULL::text, failed_after timestamp with time zone DEFAULT '-infinity'::timestamp with time zone, failed_before timestamp with time zone DEFAULT 'infinity'::timestamp with time zone, attempts integer DEFAULT 3, max_rows integer DEFAULT 1000)
     RETURNS integer
@@ -2079,6 +2168,190 @@ $function$;
 COMMENT ON FUNCTION xferity.retry_job(job_id bigint, attempts integer) IS
 'Operator: makes a failed or cancelled job available now and returns ''retried''. attempt keeps its value (the job_errors history is kept and stays numbered by attempt); max_attempts becomes attempt + attempts (default 3 more claims, at most 100). Leaves a job in any other state unchanged and returns ''is_<state>'' (e.g. is_running); ''not_found'' for an unknown id, and ''dedupe_conflict'' when a newer unfinished job holds its dedupe_key. Sends NOTIFY xferity_jobs.';
 
+CREATE FUNCTION xferity.role_model_grants_held()
+    RETURNS TABLE(grantee text, object_type text, object_name text, column_name text, privilege text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+WITH grantees AS (
+    SELECT r.oid, r.rolname::text AS rolname
+    FROM xferity.role_model AS m
+    INNER JOIN pg_catalog.pg_roles AS r ON m.role_name = r.rolname
+    WHERE m.kind IN ('app', 'worker', 'readonly')
+    UNION ALL
+    SELECT 0::oid, 'PUBLIC'
+),
+
+-- A NULL ACL is the built-in default (for functions: EXECUTE for PUBLIC).
+acls AS (
+    SELECT
+        'schema' AS object_type, 'xferity' AS object_name, NULL::text AS column_name,
+        coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)) AS acl
+    FROM pg_catalog.pg_namespace AS n
+    WHERE n.nspname = 'xferity'
+
+    UNION ALL
+    SELECT
+        CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END,
+        format('%I.%I', 'xferity', c.relname),
+        NULL,
+        coalesce(c.relacl, pg_catalog.acldefault(
+            CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner
+        ))
+    FROM pg_catalog.pg_class AS c
+    WHERE
+        c.relnamespace = 'xferity'::regnamespace
+        AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+
+    UNION ALL
+    SELECT 'column', format('%I.%I', 'xferity', c.relname), a.attname::text, a.attacl
+    FROM pg_catalog.pg_class AS c
+    INNER JOIN pg_catalog.pg_attribute AS a ON c.oid = a.attrelid
+    WHERE
+        c.relnamespace = 'xferity'::regnamespace
+        AND a.attnum > 0 AND NOT a.attisdropped AND a.attacl IS NOT NULL
+
+    UNION ALL
+    SELECT
+        'function',
+        format('%I.%I(%s)', 'xferity', p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)),
+        NULL,
+        coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner))
+    FROM pg_catalog.pg_proc AS p
+    WHERE p.pronamespace = 'xferity'::regnamespace AND p.prokind = 'f'
+)
+
+SELECT g.rolname, a.object_type, a.object_name, a.column_name, x.privilege_type::text
+FROM acls AS a
+CROSS JOIN LATERAL pg_catalog.aclexplode(a.acl) AS x
+INNER JOIN grantees AS g ON x.grantee = g.oid
+$function$;
+COMMENT ON FUNCTION xferity.role_model_grants_held() IS
+'[admin] The object privileges in schema xferity that the app, worker and read-only roles of xferity.role_model, and PUBLIC, hold by direct grant, in the rows of role_model_privileges().';
+
+CREATE FUNCTION xferity.role_model_privileges()
+    RETURNS TABLE(grantee text, object_type text, object_name text, column_name text, privilege text)
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+WITH roles AS (
+    SELECT
+        max(m.role_name) FILTER (WHERE m.kind = 'app') AS app,
+        max(m.role_name) FILTER (WHERE m.kind = 'worker') AS worker,
+        max(m.role_name) FILTER (WHERE m.kind = 'readonly') AS readonly
+    FROM xferity.role_model AS m
+),
+
+-- The runner's bookkeeping and the role model itself: the application may
+-- read them (the schema version at start-up), the application never writes them,
+-- the read-only role reads them whole.
+bookkeeping (relname) AS (
+    VALUES ('schema_migrations'), ('schema_migration_log'), ('role_model')
+),
+
+relations AS (
+    SELECT
+        c.oid,
+        c.relname::text AS relname,
+        c.relkind,
+        format('%I.%I', n.nspname, c.relname) AS qualified,
+        c.relname IN (SELECT b.relname FROM bookkeeping AS b) AS is_bookkeeping
+    FROM pg_catalog.pg_class AS c
+    INNER JOIN pg_catalog.pg_namespace AS n ON c.relnamespace = n.oid
+    WHERE n.nspname = 'xferity' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')
+),
+
+relation_columns AS (
+    SELECT
+        r.oid,
+        r.qualified,
+        a.attname::text AS attname,
+        r.is_bookkeeping
+        OR coalesce(
+            substring(
+                pg_catalog.col_description(r.oid, a.attnum) FROM '^\[(public|personal|secret)\]'
+            ) = 'public',
+            FALSE
+        ) AS is_public
+    FROM relations AS r
+    INNER JOIN pg_catalog.pg_attribute AS a ON r.oid = a.attrelid
+    WHERE r.relkind <> 'S' AND a.attnum > 0 AND NOT a.attisdropped
+),
+
+all_public AS (
+    SELECT c.oid
+    FROM relation_columns AS c
+    GROUP BY c.oid
+    HAVING bool_and(c.is_public)
+),
+
+functions AS (
+    SELECT
+        format(
+            '%I.%I(%s)', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid)
+        ) AS signature,
+        substring(pg_catalog.obj_description(p.oid, 'pg_proc') FROM '^\[(worker|admin)\]') AS tag
+    FROM pg_catalog.pg_proc AS p
+    INNER JOIN pg_catalog.pg_namespace AS n ON p.pronamespace = n.oid
+    WHERE n.nspname = 'xferity' AND p.prokind = 'f'
+)
+
+-- Every runtime role resolves names in the schema.
+SELECT g.grantee, 'schema', 'xferity', NULL::text, 'USAGE'
+FROM roles, unnest(ARRAY[roles.app, roles.worker, roles.readonly]) AS g (grantee)
+WHERE g.grantee IS NOT NULL
+
+-- Application: DML on every table, read-only on the bookkeeping tables.
+UNION ALL
+SELECT roles.app, 'table', r.qualified, NULL, p.privilege
+FROM roles, relations AS r, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) AS p (privilege)
+WHERE
+    roles.app IS NOT NULL
+    AND r.relkind IN ('r', 'p', 'f')
+    AND (NOT r.is_bookkeeping OR p.privilege = 'SELECT')
+
+-- Application: read every view.
+UNION ALL
+SELECT roles.app, 'table', r.qualified, NULL, 'SELECT'
+FROM roles, relations AS r
+WHERE roles.app IS NOT NULL AND r.relkind IN ('v', 'm')
+
+-- Application: sequences (identity columns need none, serial ones do).
+UNION ALL
+SELECT roles.app, 'sequence', r.qualified, NULL, 'USAGE'
+FROM roles, relations AS r
+WHERE roles.app IS NOT NULL AND r.relkind = 'S'
+
+-- Application: the SQL API, but not the [admin] tools.
+UNION ALL
+SELECT roles.app, 'function', f.signature, NULL, 'EXECUTE'
+FROM roles, functions AS f
+WHERE roles.app IS NOT NULL AND f.tag IS DISTINCT FROM 'admin'
+
+-- Worker: the [worker] job API only.
+UNION ALL
+SELECT roles.worker, 'function', f.signature, NULL, 'EXECUTE'
+FROM roles, functions AS f
+WHERE roles.worker IS NOT NULL AND f.tag = 'worker'
+
+-- Read-only: whole relations whose every column is [public].
+UNION ALL
+SELECT roles.readonly, 'table', r.qualified, NULL, 'SELECT'
+FROM roles, relations AS r
+WHERE roles.readonly IS NOT NULL AND r.oid IN (SELECT ap.oid FROM all_public AS ap)
+
+-- Read-only: the [public] columns of the other relations.
+UNION ALL
+SELECT roles.readonly, 'column', c.qualified, c.attname, 'SELECT'
+FROM roles, relation_columns AS c
+WHERE
+    roles.readonly IS NOT NULL
+    AND c.is_public
+    AND c.oid NOT IN (SELECT ap.oid FROM all_public AS ap)
+$function$;
+COMMENT ON FUNCTION xferity.role_model_privileges() IS
+'[admin] Every object privilege the role model gives the app, worker and read-only roles of xferity.role_model in schema xferity, one row each, derived from the catalog, the columns'' data classes and the functions'' tags.';
+
 CREATE FUNCTION xferity.schedule_command(command_name text, data text, execute_time timestamp with time zone)
     RETURNS bigint
     LANGUAGE sql
@@ -2137,7 +2410,7 @@ AS $function$
     FROM xferity.workers AS w;
 $function$;
 COMMENT ON FUNCTION xferity.worker_health(max_age interval) IS
-'What Xferity''s /health/worker needs in one call: that the database answers (the call returns a row), how many workers were seen within max_age (default 30 seconds), and when a worker was last seen at all (NULL if none ever registered). Healthy: live_workers > 0.';
+'[worker] What Xferity''s /health/worker needs in one call: that the database answers (the call returns a row), how many workers were seen within max_age (default 30 seconds), and when a worker was last seen at all (NULL if none ever registered). Healthy: live_workers > 0.';
 
 CREATE FUNCTION xferity.worker_heartbeat(worker_id text)
     RETURNS boolean
@@ -2153,7 +2426,7 @@ BEGIN
 END;
 $function$;
 COMMENT ON FUNCTION xferity.worker_heartbeat(worker_id text) IS
-'Marks a registered worker seen now; call it every poll (at least every 10 seconds). Returns false when the worker is not registered: call register_worker again.';
+'[worker] Marks a registered worker seen now; call it every poll (at least every 10 seconds). Returns false when the worker is not registered: call register_worker again.';
 
 CREATE VIEW xferity.crypto_asset_expiry AS
     SELECT
@@ -2176,17 +2449,17 @@ CREATE VIEW xferity.crypto_asset_expiry AS
 COMMENT ON VIEW xferity.crypto_asset_expiry IS
 'Every certificate and every expiring PGP key with its expiry and the partners bound to it.';
 COMMENT ON COLUMN xferity.crypto_asset_expiry.asset_type IS
-'certificate or pgp_key.';
+'[public] certificate or pgp_key.';
 COMMENT ON COLUMN xferity.crypto_asset_expiry.asset_id IS
-'certificate_id or pgp_key_id.';
+'[public] certificate_id or pgp_key_id.';
 COMMENT ON COLUMN xferity.crypto_asset_expiry.asset_name IS
-'Name of the asset.';
+'[public] Name of the asset.';
 COMMENT ON COLUMN xferity.crypto_asset_expiry.fingerprint IS
-'SHA-256 fingerprint (certificate) or OpenPGP fingerprint (key).';
+'[public] SHA-256 fingerprint (certificate) or OpenPGP fingerprint (key).';
 COMMENT ON COLUMN xferity.crypto_asset_expiry.expires_at IS
-'not_after or PGP expiry.';
+'[public] not_after or PGP expiry.';
 COMMENT ON COLUMN xferity.crypto_asset_expiry.partner_ids IS
-'Partners bound to the asset, sorted; empty if unbound.';
+'[public] Partners bound to the asset, sorted; empty if unbound.';
 
 CREATE VIEW xferity.live_workers AS
     SELECT
@@ -2201,17 +2474,17 @@ CREATE VIEW xferity.live_workers AS
 COMMENT ON VIEW xferity.live_workers IS
 'Workers seen in the last 30 seconds (six Xferity poll intervals of 5s), with the number of jobs each holds. A worker missing here is dead or cut off from the database.';
 COMMENT ON COLUMN xferity.live_workers.worker_id IS
-'The worker''s chosen identifier.';
+'[public] The worker''s chosen identifier.';
 COMMENT ON COLUMN xferity.live_workers.hostname IS
-'Host the worker runs on.';
+'[public] Host the worker runs on.';
 COMMENT ON COLUMN xferity.live_workers.info IS
-'Facts the worker reported at registration.';
+'[personal] Facts the worker reported at registration.';
 COMMENT ON COLUMN xferity.live_workers.registered_at IS
-'When the worker (re-)registered.';
+'[public] When the worker (re-)registered.';
 COMMENT ON COLUMN xferity.live_workers.last_seen_at IS
-'Its latest heartbeat.';
+'[public] Its latest heartbeat.';
 COMMENT ON COLUMN xferity.live_workers.running_jobs IS
-'Jobs it holds a lease on now.';
+'[public] Jobs it holds a lease on now.';
 
 CREATE VIEW xferity.queue_depth AS
     SELECT
@@ -2226,15 +2499,15 @@ CREATE VIEW xferity.queue_depth AS
 COMMENT ON VIEW xferity.queue_depth IS
 'Jobs per queue and state, for metrics and /health. A growing available count or oldest_due_age means the workers do not keep up. It reads the whole table, finished jobs included: poll it every 15 seconds or less often, and keep the history short with prune_finished_jobs.';
 COMMENT ON COLUMN xferity.queue_depth.queue IS
-'Queue name.';
+'[public] Queue name.';
 COMMENT ON COLUMN xferity.queue_depth.state IS
-'Job state.';
+'[public] Job state.';
 COMMENT ON COLUMN xferity.queue_depth.jobs IS
-'Jobs in this queue and state.';
+'[public] Jobs in this queue and state.';
 COMMENT ON COLUMN xferity.queue_depth.due_jobs IS
-'Of those, jobs whose run_at has passed (for available: claimable now).';
+'[public] Of those, jobs whose run_at has passed (for available: claimable now).';
 COMMENT ON COLUMN xferity.queue_depth.oldest_due_age IS
-'For available and running jobs: now() minus the earliest run_at that has passed, i.e. how long the oldest due job has been waiting or in work. NULL for finished states or when nothing is due.';
+'[public] For available and running jobs: now() minus the earliest run_at that has passed, i.e. how long the oldest due job has been waiting or in work. NULL for finished states or when nothing is due.';
 
 CREATE VIEW xferity.stalled_workers AS
     SELECT
@@ -2253,17 +2526,17 @@ CREATE VIEW xferity.stalled_workers AS
 COMMENT ON VIEW xferity.stalled_workers IS
 'Operator: workers that hold running jobs but have not called worker_heartbeat for 30 seconds or more. Their jobs return to the queue when their leases expire (first_lease_expiry); cancel_job hands them back at once as cancelled, retry_job then makes them available.';
 COMMENT ON COLUMN xferity.stalled_workers.worker_id IS
-'The silent worker.';
+'[public] The silent worker.';
 COMMENT ON COLUMN xferity.stalled_workers.hostname IS
-'Host it registered from.';
+'[public] Host it registered from.';
 COMMENT ON COLUMN xferity.stalled_workers.last_seen_at IS
-'Its last worker_heartbeat.';
+'[public] Its last worker_heartbeat.';
 COMMENT ON COLUMN xferity.stalled_workers.silent_for IS
-'now() minus last_seen_at.';
+'[public] now() minus last_seen_at.';
 COMMENT ON COLUMN xferity.stalled_workers.running_jobs IS
-'Jobs it still holds.';
+'[public] Jobs it still holds.';
 COMMENT ON COLUMN xferity.stalled_workers.first_lease_expiry IS
-'When the first of those leases expires and reap_expired_jobs can hand the job back.';
+'[public] When the first of those leases expires and reap_expired_jobs can hand the job back.';
 
 CREATE TRIGGER flow_runs_status_transition BEFORE UPDATE OF status ON xferity.flow_runs FOR EACH ROW EXECUTE FUNCTION xferity.flow_runs_check_status_transition();
 COMMENT ON TRIGGER flow_runs_status_transition ON xferity.flow_runs IS

@@ -32,10 +32,10 @@ ALTER TABLE xferity.jobs ADD CONSTRAINT jobs_state_check CHECK (
 );
 
 COMMENT ON COLUMN xferity.jobs.state IS
-'available (waiting for run_at or a worker), running (leased to locked_by), completed, or failed (final).';
+'[public] available (waiting for run_at or a worker), running (leased to locked_by), completed, or failed (final).';
 
 COMMENT ON COLUMN xferity.jobs.finished_at IS
-'When the job reached completed or failed; NULL while unfinished.';
+'[public] When the job reached completed or failed; NULL while unfinished.';
 
 CREATE OR REPLACE FUNCTION xferity.register_worker(
     worker_id text,
@@ -65,7 +65,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION xferity.register_worker(text, text, jsonb) IS
-'Registers (or re-registers) a worker process at start-up: its worker_id, host and free-form info. Marks it seen now.';
+'[worker] Registers (or re-registers) a worker process at start-up: its worker_id, host and free-form info. Marks it seen now.';
 
 CREATE OR REPLACE FUNCTION xferity.reap_expired_jobs()
 RETURNS integer

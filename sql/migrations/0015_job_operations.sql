@@ -39,10 +39,10 @@ ALTER TABLE xferity.jobs ADD CONSTRAINT jobs_finished_check CHECK (
 ) NOT VALID;
 
 COMMENT ON COLUMN xferity.jobs.state IS
-'available (waiting for run_at or a worker), running (leased to locked_by), completed, failed (final), or cancelled (final, by an operator: cancel_job).';
+'[public] available (waiting for run_at or a worker), running (leased to locked_by), completed, failed (final), or cancelled (final, by an operator: cancel_job).';
 
 COMMENT ON COLUMN xferity.jobs.finished_at IS
-'When the job reached completed, failed or cancelled; NULL while unfinished.';
+'[public] When the job reached completed, failed or cancelled; NULL while unfinished.';
 
 CREATE FUNCTION xferity.cancel_job(job_id bigint, reason text DEFAULT NULL)
 RETURNS text
@@ -365,7 +365,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION xferity.worker_health(interval) IS
-'What Xferity''s /health/worker needs in one call: that the database answers (the call returns a row), how many workers were seen within max_age (default 30 seconds), and when a worker was last seen at all (NULL if none ever registered). Healthy: live_workers > 0.';
+'[worker] What Xferity''s /health/worker needs in one call: that the database answers (the call returns a row), how many workers were seen within max_age (default 30 seconds), and when a worker was last seen at all (NULL if none ever registered). Healthy: live_workers > 0.';
 
 CREATE VIEW xferity.stalled_workers AS
 SELECT
@@ -382,13 +382,13 @@ GROUP BY w.worker_id, w.hostname, w.last_seen_at;
 
 COMMENT ON VIEW xferity.stalled_workers IS
 'Operator: workers that hold running jobs but have not called worker_heartbeat for 30 seconds or more. Their jobs return to the queue when their leases expire (first_lease_expiry); cancel_job hands them back at once as cancelled, retry_job then makes them available.';
-COMMENT ON COLUMN xferity.stalled_workers.worker_id IS 'The silent worker.';
-COMMENT ON COLUMN xferity.stalled_workers.hostname IS 'Host it registered from.';
-COMMENT ON COLUMN xferity.stalled_workers.last_seen_at IS 'Its last worker_heartbeat.';
-COMMENT ON COLUMN xferity.stalled_workers.silent_for IS 'now() minus last_seen_at.';
-COMMENT ON COLUMN xferity.stalled_workers.running_jobs IS 'Jobs it still holds.';
+COMMENT ON COLUMN xferity.stalled_workers.worker_id IS '[public] The silent worker.';
+COMMENT ON COLUMN xferity.stalled_workers.hostname IS '[public] Host it registered from.';
+COMMENT ON COLUMN xferity.stalled_workers.last_seen_at IS '[public] Its last worker_heartbeat.';
+COMMENT ON COLUMN xferity.stalled_workers.silent_for IS '[public] now() minus last_seen_at.';
+COMMENT ON COLUMN xferity.stalled_workers.running_jobs IS '[public] Jobs it still holds.';
 COMMENT ON COLUMN xferity.stalled_workers.first_lease_expiry IS
-'When the first of those leases expires and reap_expired_jobs can hand the job back.';
+'[public] When the first of those leases expires and reap_expired_jobs can hand the job back.';
 
 CREATE OR REPLACE FUNCTION xferity.register_worker(
     worker_id text,
@@ -434,7 +434,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION xferity.register_worker(text, text, jsonb) IS
-'Registers a worker process at start-up: its worker_id, host and free-form info, and marks it seen now. An id whose worker was seen in the last 30 seconds is refused (SQLSTATE 23505): a worker never takes over a live worker''s entry. An id seen longer ago (its process died, or its heartbeats stopped) is taken over.';
+'[worker] Registers a worker process at start-up: its worker_id, host and free-form info, and marks it seen now. An id whose worker was seen in the last 30 seconds is refused (SQLSTATE 23505): a worker never takes over a live worker''s entry. An id seen longer ago (its process died, or its heartbeats stopped) is taken over.';
 
 CREATE OR REPLACE FUNCTION xferity.reap_expired_jobs()
 RETURNS integer

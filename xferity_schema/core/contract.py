@@ -4,8 +4,10 @@ from __future__ import annotations
 
 SCHEMA = "xferity"
 
-# Created by the migration runner, not by a migration; reset_all_data() keeps their rows.
-TRACKING_TABLES = ("schema_migrations", "schema_migration_log")
+# Bookkeeping, not data: the migration runner's tracking tables (created by the runner, not by a
+# migration) and the role model the DBA's grant script records (migration 0013 creates it where
+# the script has not). reset_all_data() keeps their rows; demo data leaves them empty.
+TRACKING_TABLES = ("schema_migrations", "schema_migration_log", "role_model")
 
 # The role model: the kinds of role, in the order the CLI and the grant script list them, and
 # their default names.
@@ -14,21 +16,12 @@ LOGIN_ROLE_KINDS = ("migrator", "app", "worker", "readonly")
 RUNTIME_ROLE_KINDS = ("app", "worker", "readonly")
 DEFAULT_ROLE_NAMES = {kind: f"xferity_{kind}" for kind in ROLE_KINDS}
 
-# The job API a worker may call (SECURITY DEFINER functions of migrations 0012 and 0015): the
-# role model grants exactly these to the worker role. The operator functions of 0015 (cancel_job,
-# retry_job, ...) are the application role's, like every other function.
-JOB_API_FUNCTIONS = (
-    "enqueue_job",
-    "claim_job",
-    "complete_job",
-    "complete_jobs",
-    "fail_job",
-    "heartbeat_job",
-    "reap_expired_jobs",
-    "register_worker",
-    "worker_heartbeat",
-    "worker_health",
-)
+# Which functions the worker role may call, and which columns the read-only role may read, is
+# part of the SQL contract itself (migration 0013): a function whose COMMENT starts with [worker]
+# is the job API, one starting with [admin] no runtime role calls; every column's COMMENT starts
+# with its data class, [public], [personal] or [secret]. xferity.role_model_privileges() reads
+# them; there is no list of them here.
+DATA_CLASSES = ("public", "personal", "secret")
 
 # First line of SQL files the toolkit generates (sql/schema.sql, by `xferity-schema docs`): they
 # are deparsed catalog output, checked by `docs --check`, so a lint of a directory skips them.

@@ -8,6 +8,7 @@ what is left undocumented at the end is what the reference documentation would m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Protocol
 
 from pglast import ast, enums
 
+from xferity_schema.core.contract import DATA_CLASSES
 from xferity_schema.lint.findings import Finding
 from xferity_schema.lint.syntax import ParsedSql, dotted_name, node_location
 
@@ -29,6 +31,7 @@ class Declared:
     line: int
     col: int
     commented: bool = False
+    comment: str = ""
 
 
 @dataclass
@@ -53,6 +56,7 @@ class DeclaredObjects:
         found = []
         for table in self.tables.values():
             found += _undocumented([table.declared, *table.columns.values()])
+            found += _unclassified(table.columns.values())
             if table.needs_primary_key and not table.has_primary_key:
                 d = table.declared
                 found.append(
@@ -91,6 +95,27 @@ def _undocumented(items: Iterable[Declared]) -> list[Finding]:
         )
         for d in items
         if not d.commented
+    ]
+
+
+DATA_CLASS = re.compile(r"^\[({})\]".format("|".join(DATA_CLASSES)))
+
+
+def _unclassified(columns: Iterable[Declared]) -> list[Finding]:
+    """Every column declares its data class as the first word of its COMMENT (the class
+    xferity.grant_role_model() grants by): a new column is never exposed by default."""
+    return [
+        Finding(
+            d.path,
+            d.line,
+            d.col,
+            "unclassified-column",
+            "error",
+            f"{d.what} has no data class: start its COMMENT with [public], [personal] or "
+            "[secret] (the read-only role reads [public] columns only)",
+        )
+        for d in columns
+        if not DATA_CLASS.match(d.comment)
     ]
 
 
@@ -200,6 +225,7 @@ def _comment(objects: DeclaredObjects, node: ast.CommentStmt) -> None:
             declared.commented = documented
     if target is not None:
         target.commented = documented
+        target.comment = node.comment or ""
 
 
 def _rename(objects: DeclaredObjects, node: ast.RenameStmt) -> None:

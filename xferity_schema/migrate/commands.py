@@ -38,7 +38,10 @@ from xferity_schema.migrate.status import render_status, status_exit_code, statu
     "--owner-role",
     default=DEFAULT_ROLE_NAMES["owner"],
     show_default=True,
-    help="SET ROLE to this role first when the login is a member of it (ignored if absent).",
+    help=(
+        "SET ROLE to this role first when the login is a member of it and this database's "
+        "role model (the grant script) names it; otherwise apply says what it does instead."
+    ),
 )
 @json_option
 @one_line_errors

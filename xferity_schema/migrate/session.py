@@ -12,11 +12,10 @@ from xferity_schema.core.paths import migrations_dir as default_migrations_dir
 from xferity_schema.core.progress import Progress
 from xferity_schema.core.settings import ConnectionTarget, resolve_target
 from xferity_schema.migrate.files import Migration, read_migration_set
-from xferity_schema.migrate.owner import become_owner
+from xferity_schema.migrate.owner import apply_as_owner
 from xferity_schema.migrate.runner import (
     ApplyReport,
     MigrationState,
-    apply_migrations,
     read_state,
 )
 from xferity_schema.servers import embedded
@@ -35,13 +34,13 @@ class CommandSession:
     def apply(
         self, lock_timeout_seconds: float, owner_role: str, statement_lock_timeout_ms: int
     ) -> ApplyReport:
-        become_owner(self.conn, owner_role, self.progress)
-        return apply_migrations(
+        return apply_as_owner(
             self.conn,
             self.migrations,
+            owner_role,
+            self.progress,
             lock_timeout_seconds=lock_timeout_seconds,
             statement_lock_timeout_ms=statement_lock_timeout_ms,
-            progress=self.progress,
         )
 
 

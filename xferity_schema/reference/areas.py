@@ -85,8 +85,9 @@ AREAS = (
     Area(
         "housekeeping",
         "Housekeeping",
-        "The schema, the migration runner's tracking tables and the reset tool.",
-        (RUNNER, "0001_bootstrap", "0011_reset"),
+        "The schema, the migration runner's tracking tables, the reset tool and the role "
+        "model (xferity.role_model, xferity.grant_role_model()).",
+        (RUNNER, "0001_bootstrap", "0011_reset", "0013_role_model"),
     ),
 )
 

@@ -43,6 +43,15 @@ def role_options(func: click.decorators.FC) -> click.decorators.FC:
     metavar="NAME=ROLE",
     help="A login user and the role it acts as (migrator, app, worker or readonly). Repeatable.",
 )
+@click.option(
+    "--adopt-privileged-roles",
+    is_flag=True,
+    help=(
+        "Let the script adopt, unchanged, an existing role that holds SUPERUSER, CREATEROLE, "
+        "CREATEDB, REPLICATION or BYPASSRLS (or LOGIN, for the owner); without it the script "
+        "refuses such a role."
+    ),
+)
 @click.option("--check", is_flag=True, help="Audit the live database against the role model.")
 @json_option
 @one_line_errors
@@ -57,6 +66,7 @@ def grants(
     readonly_role: str,
     database: str,
     logins: tuple[str, ...],
+    adopt_privileged_roles: bool,
     check: bool,
     as_json: bool,
 ) -> None:
@@ -64,9 +74,13 @@ def grants(
     Exit 0 when the audit finds nothing, 6 when it finds something."""
     names = RoleNames(owner_role, migrator_role, app_role, worker_role, readonly_role)
     if not check:
-        click.echo(
-            render_grant_script(names, database, [_split_login(v) for v in logins]), nl=False
+        script = render_grant_script(
+            names,
+            database,
+            [_split_login(v) for v in logins],
+            adopt_privileged_roles=adopt_privileged_roles,
         )
+        click.echo(script, nl=False)
         return
     with open_session(dsn, config_path, migrations_dir, progress_printer(as_json)) as session:
         findings = audit(session.conn, names)

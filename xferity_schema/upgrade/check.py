@@ -158,6 +158,8 @@ def _fresh_install(context: _Context, result: CheckResult) -> list[SchemaSnapsho
         except (XferitySchemaError, psycopg.Error) as exc:
             result.fail(_problem("fresh install", exc))
             return None
+        for problem in context.migrator.check_roles(context.server, dbname):
+            result.fail(f"after the fresh install: {problem}")
         return snapshots
 
 
@@ -191,6 +193,8 @@ def _upgrade_from(
             return
         for problem in compare_data(before, after):
             result.fail(problem)
+        for problem in context.migrator.check_roles(context.server, dbname):
+            result.fail(f"after the upgrade: {problem}")
         if not result.diff.equal:
             result.passed = False
 

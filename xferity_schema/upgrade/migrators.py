@@ -2,10 +2,12 @@
 migrator of the role model (see `xferity-schema grants`).
 
 The role-model migrator follows the DBA's documented steps on each scratch database: the grant
-script run as superuser, the migrations applied by the migrator role acting as the owner role
-(SET ROLE, as `apply` does), the grant script run again. Its session is a superuser login that
-SET ROLEs to the migrator, so no password or pg_hba entry is needed, while every privilege check
-is the migrator's own.
+script, run once as superuser at the start (the only DBA step), then every migration run done as
+`apply` does it: the migrator role acting as the owner role (SET ROLE), then
+xferity.grant_role_model(). The script is never re-run after an upgrade, so check_roles proves
+that the runtime roles can do their jobs, and no more, with no DBA step in between. Its session
+is a superuser login that SET ROLEs to the migrator, so no password or pg_hba entry is needed,
+while every privilege check is the migrator's own.
 """
 
 from __future__ import annotations
@@ -24,11 +26,13 @@ from xferity_schema.core.errors import describe_database_error
 from xferity_schema.core.progress import Progress, silent
 from xferity_schema.core.queries import QueryFile, statement
 from xferity_schema.migrate.files import Migration
-from xferity_schema.migrate.owner import become_owner
+from xferity_schema.migrate.owner import apply_as_owner, become_owner
 from xferity_schema.migrate.runner import apply_migrations, rollback_migration
+from xferity_schema.roles.audit import audit, has_role_model
 from xferity_schema.roles.names import RoleNames
 from xferity_schema.roles.script import render_grant_script
 from xferity_schema.servers.scratch import ScratchServer
+from xferity_schema.upgrade.probes import probe_runtime_roles
 
 QUERIES = QueryFile(__package__, "scratch_roles.sql")
 
@@ -58,6 +62,10 @@ class Migrator(Protocol):
 
     def rollback(self, server: ScratchServer, dbname: str, migration: Migration) -> None: ...
 
+    def check_roles(self, server: ScratchServer, dbname: str) -> list[str]:
+        """What keeps the roles from doing their jobs, or lets them do more ([]: nothing)."""
+        ...
+
 
 class SuperuserMigrator:
     """One-user mode: the scratch server's superuser applies everything."""
@@ -76,6 +84,9 @@ class SuperuserMigrator:
         with psycopg.connect(server.superuser_dsn(dbname), autocommit=True) as conn:
             rollback_migration(conn, migration)
 
+    def check_roles(self, server: ScratchServer, dbname: str) -> list[str]:
+        return []  # one-user mode has no roles to check
+
 
 class RoleModelMigrator:
     """Least privilege: the migrator role of the role model, acting as the owner role.
@@ -92,6 +103,7 @@ class RoleModelMigrator:
             readonly=f"xferity_readonly_{suffix}",
         )
         self.description = f"the least-privilege migrator role {self.names.migrator}"
+        self._prepared: set[str] = set()
 
     @contextmanager
     def on_server(self, server: ScratchServer, progress: Progress) -> Iterator[None]:
@@ -101,10 +113,19 @@ class RoleModelMigrator:
             self._drop_roles(server, progress)
 
     def apply(self, server: ScratchServer, dbname: str, migrations: Sequence[Migration]) -> None:
-        self.run_grant_script(server, dbname)
+        if dbname not in self._prepared:  # the DBA's one step, before the first migration run
+            self.run_grant_script(server, dbname)
+            self._prepared.add(dbname)
         with self._as_migrator(server, dbname) as conn:
-            apply_migrations(conn, migrations)
-        self.run_grant_script(server, dbname)
+            apply_as_owner(conn, migrations, self.names.owner, silent)
+
+    def check_roles(self, server: ScratchServer, dbname: str) -> list[str]:
+        """`grants --check` must be clean and each runtime role must do its job and no more."""
+        with psycopg.connect(server.superuser_dsn(dbname), autocommit=True) as conn:
+            if not has_role_model(conn):
+                return []  # a migration set without 0013's role model: nothing to hold it to
+            problems = [f"grants --check: {f.line()}" for f in audit(conn, self.names)]
+            return problems + probe_runtime_roles(conn, self.names)
 
     def rollback(self, server: ScratchServer, dbname: str, migration: Migration) -> None:
         with self._as_migrator(server, dbname) as conn:
@@ -119,11 +140,7 @@ class RoleModelMigrator:
     @contextmanager
     def _as_migrator(self, server: ScratchServer, dbname: str) -> Iterator[Connection]:
         with psycopg.connect(server.superuser_dsn(dbname), autocommit=True) as conn:
-            conn.execute(
-                QUERIES["set_role"].format(
-                    role=sql.Identifier(self.names.migrator)
-                )
-            )
+            conn.execute(QUERIES["set_role"].format(role=sql.Identifier(self.names.migrator)))
             become_owner(conn, self.names.owner, silent)
             yield conn
 

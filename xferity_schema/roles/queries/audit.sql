@@ -47,11 +47,40 @@ WHERE
 
 -- A runtime role inherits nothing: any membership is a way around the model.
 UNION ALL
-SELECT 'excess', format('role %I is a member of %I', member.rolname, parent.rolname)
+SELECT 'excess', format('role %I is a member of %I (granted by %I)', member.rolname,
+    parent.rolname, pg_catalog.pg_get_userbyid(am.grantor))
 FROM pg_catalog.pg_auth_members AS am
 INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
 INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
-WHERE member.rolname IN ({app}, {worker}, {readonly});
+WHERE member.rolname IN ({app}, {worker}, {readonly})
+
+-- A role of the model granted to a role that neither belongs to the model nor logs in (a
+-- group whose members would then act as it; logins are audited one by one). On 16+ a
+-- membership with neither SET nor INHERIT (a CREATEROLE DBA's ADMIN) grants nothing.
+UNION ALL
+SELECT 'excess', format('role %I of the model is granted to role %I (granted by %I)',
+    parent.rolname, member.rolname, pg_catalog.pg_get_userbyid(am.grantor))
+FROM pg_catalog.pg_auth_members AS am
+INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
+INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
+WHERE
+    parent.rolname IN ({owner}, {migrator}, {app}, {worker}, {readonly})
+    AND member.rolname NOT IN ({owner}, {migrator}, {app}, {worker}, {readonly})
+    AND NOT member.rolcanlogin
+    AND (
+        coalesce((to_jsonb(am) ->> 'set_option')::boolean, TRUE)
+        OR coalesce((to_jsonb(am) ->> 'inherit_option')::boolean, TRUE)
+    )
+
+-- Among the model's roles only the migrator may be a member of another (the owner).
+UNION ALL
+SELECT 'excess', format('role %I is a member of %I (granted by %I)', member.rolname,
+    parent.rolname, pg_catalog.pg_get_userbyid(am.grantor))
+FROM pg_catalog.pg_auth_members AS am
+INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
+INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
+WHERE member.rolname IN ({owner}, {migrator})
+    AND NOT (member.rolname = {migrator} AND parent.rolname = {owner});
 
 -- name: effective_privileges
 -- Every privilege the runtime roles effectively hold in schema xferity, however they hold
@@ -273,14 +302,8 @@ WHERE NOT EXISTS (
     );
 
 -- name: audit_public
--- What PUBLIC holds that it must not, and SECURITY DEFINER functions without a pinned search_path.
-SELECT 'excess' AS finding, 'PUBLIC can CREATE in schema public' AS detail
-WHERE
-    to_regnamespace('public') IS NOT NULL
-    AND pg_catalog.has_schema_privilege('public', 'public', 'CREATE')
-
-UNION ALL
-SELECT 'excess', 'PUBLIC has USAGE on schema xferity'
+-- What PUBLIC holds that it must not, in schema xferity.
+SELECT 'excess' AS finding, 'PUBLIC has USAGE on schema xferity' AS detail
 WHERE
     to_regnamespace('xferity') IS NOT NULL
     AND pg_catalog.has_schema_privilege('public', 'xferity', 'USAGE')
@@ -296,20 +319,314 @@ UNION ALL
 SELECT 'excess', format('PUBLIC holds %s on %s', x.privilege_type, c.oid::regclass)
 FROM pg_catalog.pg_class AS c
 CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS x
-WHERE c.relnamespace = 'xferity'::regnamespace AND x.grantee = 0
+WHERE c.relnamespace = 'xferity'::regnamespace AND x.grantee = 0;
+
+-- name: audit_database
+-- Database-level privileges and CREATE on schema public, for PUBLIC, every role of the model
+-- and every login that acts as one: the model gives CONNECT to the migrator and the
+-- runtime roles, and nothing else to anyone.
+WITH model (rolname, kind) AS (
+    VALUES
+    ({owner}::text, 'owner'),
+    ({migrator}::text, 'migrator'),
+    ({app}::text, 'app'),
+    ({worker}::text, 'worker'),
+    ({readonly}::text, 'readonly')
+),
+
+subjects AS (
+    SELECT r.oid, r.rolname::text AS rolname, format('role %I', r.rolname) AS label,
+        m.kind IN ('migrator', 'app', 'worker', 'readonly') AS may_connect
+    FROM model AS m
+    INNER JOIN pg_catalog.pg_roles AS r ON m.rolname = r.rolname
+    UNION ALL
+    SELECT r.oid, r.rolname::text, format('login %I', r.rolname), TRUE
+    FROM pg_catalog.pg_roles AS r
+    WHERE r.rolname = any({logins}::text[])
+),
+
+db AS (
+    SELECT d.oid, d.datname, d.datdba,
+        coalesce(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl
+    FROM pg_catalog.pg_database AS d
+    WHERE d.datname = current_database()
+),
+
+public_schema AS (
+    SELECT n.oid, n.nspowner, coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)) AS acl
+    FROM pg_catalog.pg_namespace AS n
+    WHERE n.nspname = 'public'
+)
+
+SELECT 'excess' AS finding,
+    format('PUBLIC holds %s on database %I (granted by %s)', x.privilege_type, db.datname,
+        pg_catalog.pg_get_userbyid(x.grantor)) AS detail
+FROM db
+CROSS JOIN LATERAL pg_catalog.aclexplode(db.acl) AS x
+WHERE x.grantee = 0
 
 UNION ALL
-SELECT
-    'security definer',
-    format('SECURITY DEFINER function %s does not pin search_path', p.oid::regprocedure)
-FROM pg_catalog.pg_proc AS p
+SELECT 'excess',
+    format('%s holds %s on database %I (held via %s)', s.label, p.privilege, db.datname,
+        CASE
+            WHEN s.oid = db.datdba THEN 'owning the database'
+            WHEN EXISTS (
+                SELECT FROM pg_catalog.aclexplode(db.acl) AS x
+                WHERE x.grantee = s.oid AND x.privilege_type = p.privilege
+            ) THEN 'direct grant'
+            WHEN EXISTS (
+                SELECT FROM pg_catalog.aclexplode(db.acl) AS x
+                WHERE x.grantee = 0 AND x.privilege_type = p.privilege
+            ) THEN 'PUBLIC'
+            WHEN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = s.oid)
+                THEN 'SUPERUSER'
+            ELSE 'role membership'
+        END)
+FROM subjects AS s
+CROSS JOIN db
+CROSS JOIN unnest(ARRAY['CREATE', 'TEMPORARY', 'CONNECT']) AS p (privilege)
 WHERE
-    p.pronamespace = 'xferity'::regnamespace
-    AND p.prosecdef
-    AND NOT EXISTS (
-        SELECT FROM unnest(coalesce(p.proconfig, ARRAY[]::text[])) AS setting
-        WHERE setting LIKE 'search\_path=%'
-    );
+    pg_catalog.has_database_privilege(s.oid, db.oid, p.privilege)
+    AND NOT (p.privilege = 'CONNECT' AND s.may_connect)
+
+UNION ALL
+SELECT 'excess', 'PUBLIC can CREATE in schema public'
+FROM public_schema AS ps
+WHERE pg_catalog.has_schema_privilege('public', ps.oid, 'CREATE')
+
+UNION ALL
+SELECT 'excess',
+    format('%s can CREATE in schema public (held via %s)', s.label,
+        CASE
+            WHEN pg_catalog.pg_has_role(s.oid, ps.nspowner, 'USAGE') THEN 'owning schema public'
+            WHEN EXISTS (
+                SELECT FROM pg_catalog.aclexplode(ps.acl) AS x
+                WHERE x.grantee = s.oid AND x.privilege_type = 'CREATE'
+            ) THEN 'direct grant'
+            WHEN EXISTS (
+                SELECT FROM pg_catalog.aclexplode(ps.acl) AS x
+                WHERE x.grantee = 0 AND x.privilege_type = 'CREATE'
+            ) THEN 'PUBLIC'
+            ELSE 'role membership'
+        END)
+FROM subjects AS s
+CROSS JOIN public_schema AS ps
+WHERE
+    pg_catalog.has_schema_privilege(s.oid, ps.oid, 'CREATE')
+    -- PUBLIC's CREATE is reported once, above.
+    AND NOT pg_catalog.has_schema_privilege('public', ps.oid, 'CREATE');
+
+-- name: model_logins
+-- Every login user, other than the model's own roles, that is a member of a role of the model,
+-- however indirectly. On 16+ a membership that grants neither SET nor INHERIT (the ADMIN a
+-- CREATEROLE DBA holds on the roles it created) gives no privileges and is left out.
+WITH RECURSIVE model (rolname) AS (
+    VALUES ({owner}::text), ({migrator}), ({app}), ({worker}), ({readonly})
+),
+
+edges AS (
+    SELECT am.member, am.roleid
+    FROM pg_catalog.pg_auth_members AS am
+    WHERE
+        coalesce((to_jsonb(am) ->> 'set_option')::boolean, TRUE)
+        OR coalesce((to_jsonb(am) ->> 'inherit_option')::boolean, TRUE)
+),
+
+reach (login, roleid) AS (
+    SELECT e.member, e.roleid
+    FROM edges AS e
+    INNER JOIN pg_catalog.pg_roles AS r ON e.member = r.oid
+    WHERE r.rolcanlogin AND r.rolname NOT IN (SELECT m.rolname FROM model AS m)
+    UNION
+    SELECT reach.login, e.roleid
+    FROM reach
+    INNER JOIN edges AS e ON reach.roleid = e.member
+)
+
+SELECT DISTINCT r.rolname::text AS login
+FROM reach
+INNER JOIN pg_catalog.pg_roles AS r ON reach.login = r.oid
+INNER JOIN pg_catalog.pg_roles AS target ON reach.roleid = target.oid
+WHERE target.rolname IN (SELECT m.rolname FROM model AS m)
+ORDER BY 1;
+
+-- name: audit_logins
+-- The login users that act as roles of the model: attributes, memberships beyond
+-- the one part each plays (a migrator login may act as the owner through the migrator), and
+-- privileges granted to them directly in schema xferity.
+WITH RECURSIVE model (rolname, kind) AS (
+    VALUES
+    ({owner}::text, 'owner'),
+    ({migrator}::text, 'migrator'),
+    ({app}::text, 'app'),
+    ({worker}::text, 'worker'),
+    ({readonly}::text, 'readonly')
+),
+
+logins AS (
+    SELECT r.*
+    FROM pg_catalog.pg_roles AS r
+    WHERE r.rolname = any({logins}::text[])
+),
+
+edges AS (
+    SELECT am.member, am.roleid, am.grantor
+    FROM pg_catalog.pg_auth_members AS am
+    WHERE
+        coalesce((to_jsonb(am) ->> 'set_option')::boolean, TRUE)
+        OR coalesce((to_jsonb(am) ->> 'inherit_option')::boolean, TRUE)
+),
+
+-- Every role a login can act as, and how: the first step of the path.
+reach (login, roleid, how) AS (
+    SELECT e.member, e.roleid,
+        format('granted directly by %I', pg_catalog.pg_get_userbyid(e.grantor))
+    FROM edges AS e
+    WHERE e.member IN (SELECT l.oid FROM logins AS l)
+    UNION
+    SELECT reach.login, e.roleid,
+        format('through %I', pg_catalog.pg_get_userbyid(reach.roleid))
+    FROM reach
+    INNER JOIN edges AS e ON reach.roleid = e.member
+),
+
+acting AS (
+    SELECT l.oid AS login, l.rolname::text AS login_name, m.kind, t.rolname::text AS role_name,
+        reach.how
+    FROM reach
+    INNER JOIN logins AS l ON reach.login = l.oid
+    INNER JOIN pg_catalog.pg_roles AS t ON reach.roleid = t.oid
+    LEFT JOIN model AS m ON t.rolname = m.rolname
+),
+
+-- The one part a login plays: the first model role it was granted directly.
+part AS (
+    SELECT DISTINCT ON (a.login) a.login, a.kind
+    FROM acting AS a
+    WHERE a.kind IS NOT NULL AND a.how LIKE 'granted directly%'
+    ORDER BY a.login, array_position(ARRAY['migrator', 'app', 'worker', 'readonly', 'owner'], a.kind)
+)
+
+SELECT 'login' AS finding,
+    format('login %I (acts as %s) has attribute %s', l.rolname, p.kind, a.attribute) AS detail
+FROM logins AS l
+LEFT JOIN part AS p ON l.oid = p.login
+CROSS JOIN
+    LATERAL (
+    VALUES
+    ('SUPERUSER', l.rolsuper),
+    ('CREATEDB', l.rolcreatedb),
+    ('CREATEROLE', l.rolcreaterole),
+    ('REPLICATION', l.rolreplication),
+    ('BYPASSRLS', l.rolbypassrls)
+    ) AS a (attribute, present)
+WHERE a.present
+
+UNION ALL
+SELECT 'login',
+    format('login %I (acts as %s) is a member of role %I (%s)%s', a.login_name, p.kind,
+        a.role_name, a.how,
+        CASE
+            WHEN a.kind IS NULL THEN ', which is no role of the model'
+            WHEN a.kind = 'owner' THEN ': it can alter or drop every object of schema xferity'
+            ELSE ''
+        END)
+FROM acting AS a
+INNER JOIN part AS p ON a.login = p.login
+WHERE NOT (
+    a.kind = p.kind
+    OR (p.kind = 'migrator' AND a.kind = 'owner' AND a.how = format('through %I', {migrator}))
+)
+
+UNION ALL
+SELECT 'login',
+    format('login %I (acts as %s) holds %s on %s by direct grant', l.rolname, p.kind,
+        x.privilege_type, o.what)
+FROM logins AS l
+LEFT JOIN part AS p ON l.oid = p.login
+CROSS JOIN LATERAL (
+    SELECT 'schema xferity' AS what, n.nspacl AS acl
+    FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'xferity'
+    UNION ALL
+    SELECT format('table %s', c.oid::regclass), c.relacl
+    FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'xferity'::regnamespace
+    UNION ALL
+    SELECT format('column %s.%I', c.oid::regclass, a.attname), a.attacl
+    FROM pg_catalog.pg_class AS c
+    INNER JOIN pg_catalog.pg_attribute AS a ON c.oid = a.attrelid
+    WHERE c.relnamespace = 'xferity'::regnamespace AND a.attacl IS NOT NULL
+    UNION ALL
+    SELECT format('function %s', f.oid::regprocedure), f.proacl
+    FROM pg_catalog.pg_proc AS f WHERE f.pronamespace = 'xferity'::regnamespace
+) AS o
+CROSS JOIN LATERAL pg_catalog.aclexplode(o.acl) AS x
+WHERE x.grantee = l.oid;
+
+-- name: audit_security_definer
+-- SECURITY DEFINER functions of this database (every schema but the system's) whose
+-- search_path lets a caller put objects in their way: not pinned, or with public or $user in
+-- it, or pg_temp not last (a search_path without pg_temp searches it first).
+WITH definers AS (
+    SELECT
+        p.oid::regprocedure AS signature,
+        pg_catalog.pg_get_userbyid(p.proowner) AS owner_name,
+        (
+            SELECT substr(setting, length('search_path=') + 1)
+            FROM unnest(coalesce(p.proconfig, ARRAY[]::text[])) AS setting
+            WHERE setting LIKE 'search\_path=%'
+        ) AS search_path
+    FROM pg_catalog.pg_proc AS p
+    INNER JOIN pg_catalog.pg_namespace AS n ON p.pronamespace = n.oid
+    WHERE
+        p.prosecdef
+        AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+        AND n.nspname NOT LIKE 'pg\_toast%'
+),
+
+entries AS (
+    SELECT d.signature, d.owner_name, d.search_path,
+        array_remove(ARRAY(
+            SELECT trim(both '"' FROM trim(e))
+            FROM unnest(string_to_array(d.search_path, ',')) AS e
+        ), '') AS path
+    FROM definers AS d
+    WHERE d.search_path IS NOT NULL
+)
+
+SELECT 'security definer' AS finding,
+    format('SECURITY DEFINER function %s (owned by %I) does not pin search_path',
+        d.signature, d.owner_name) AS detail
+FROM definers AS d
+WHERE d.search_path IS NULL
+
+UNION ALL
+SELECT 'security definer',
+    format('SECURITY DEFINER function %s (owned by %I) has an unsafe search_path (%s): %s',
+        e.signature, e.owner_name, e.search_path,
+        concat_ws('; ',
+            CASE WHEN 'public' = any(e.path) THEN 'public is in it' END,
+            CASE WHEN '$user' = any(e.path) THEN '$user is in it' END,
+            CASE WHEN e.path[cardinality(e.path)] IS DISTINCT FROM 'pg_temp'
+                THEN 'pg_temp is not last' END
+        ))
+FROM entries AS e
+WHERE
+    'public' = any(e.path)
+    OR '$user' = any(e.path)
+    OR e.path[cardinality(e.path)] IS DISTINCT FROM 'pg_temp';
+
+-- name: recorded_role_model
+-- The role names the DBA's grant script recorded for this database (none before it ran).
+SELECT kind, role_name FROM xferity.role_model ORDER BY kind;
+
+-- name: has_model_function
+SELECT
+    to_regclass('xferity.role_model') IS NOT NULL AS has_table,
+    to_regprocedure('xferity.role_model_privileges()') IS NOT NULL AS has_function;
+
+-- name: model_privileges
+SELECT grantee, object_type, object_name, column_name, privilege
+FROM xferity.role_model_privileges();
 
 -- name: schema_exists
 SELECT to_regnamespace('xferity') IS NOT NULL;

@@ -13,11 +13,11 @@ CREATE TABLE xferity.partners (
 );
 
 COMMENT ON TABLE xferity.partners IS 'Trading partners files are exchanged with.';
-COMMENT ON COLUMN xferity.partners.partner_id IS 'Surrogate key.';
-COMMENT ON COLUMN xferity.partners.name IS 'Partner name, unique.';
+COMMENT ON COLUMN xferity.partners.partner_id IS '[public] Surrogate key.';
+COMMENT ON COLUMN xferity.partners.name IS '[public] Partner name, unique.';
 COMMENT ON COLUMN xferity.partners.api_key_hash IS
-'sha256 of the partner''s API key; the key itself is never stored.';
-COMMENT ON COLUMN xferity.partners.token_expires_at IS 'When the partner''s token expires.';
+'[secret] sha256 of the partner''s API key; the key itself is never stored.';
+COMMENT ON COLUMN xferity.partners.token_expires_at IS '[public] When the partner''s token expires.';
 
 CREATE TABLE xferity.transfer_jobs (
     job_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -33,13 +33,13 @@ CREATE TABLE xferity.transfer_jobs (
 
 COMMENT ON TABLE xferity.transfer_jobs IS
 'One file transfer for a worker to run: claimed with FOR UPDATE SKIP LOCKED, retried with backoff.';
-COMMENT ON COLUMN xferity.transfer_jobs.job_id IS 'Surrogate key.';
-COMMENT ON COLUMN xferity.transfer_jobs.partner_id IS 'Partner the file goes to.';
-COMMENT ON COLUMN xferity.transfer_jobs.state IS 'queued, running or done.';
-COMMENT ON COLUMN xferity.transfer_jobs.payload IS 'What to transfer, as the flow defined it.';
-COMMENT ON COLUMN xferity.transfer_jobs.attempt IS 'How many times a worker claimed the job.';
-COMMENT ON COLUMN xferity.transfer_jobs.run_at IS 'Not before this time.';
-COMMENT ON COLUMN xferity.transfer_jobs.updated_at IS 'Last change of state.';
+COMMENT ON COLUMN xferity.transfer_jobs.job_id IS '[public] Surrogate key.';
+COMMENT ON COLUMN xferity.transfer_jobs.partner_id IS '[public] Partner the file goes to.';
+COMMENT ON COLUMN xferity.transfer_jobs.state IS '[public] queued, running or done.';
+COMMENT ON COLUMN xferity.transfer_jobs.payload IS '[public] What to transfer, as the flow defined it.';
+COMMENT ON COLUMN xferity.transfer_jobs.attempt IS '[public] How many times a worker claimed the job.';
+COMMENT ON COLUMN xferity.transfer_jobs.run_at IS '[public] Not before this time.';
+COMMENT ON COLUMN xferity.transfer_jobs.updated_at IS '[public] Last change of state.';
 
 CREATE INDEX transfer_jobs_partner_id_idx ON xferity.transfer_jobs (partner_id);
 

@@ -5,4 +5,4 @@
 
 ALTER TABLE xferity.transfer_jobs ADD COLUMN note text;
 
-COMMENT ON COLUMN xferity.transfer_jobs.note IS 'Operator''s note, shown in the UI.';
+COMMENT ON COLUMN xferity.transfer_jobs.note IS '[personal] Operator''s note, shown in the UI.';
