@@ -25,49 +25,16 @@ import psycopg
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-from xferity_schema.core.queries import QueryFile  # noqa: E402
+from xferity_schema.lint.server_catalog import read_server_catalog  # noqa: E402
 from xferity_schema.servers.scratch import throwaway_cluster  # noqa: E402
 
 CACHE = REPO_ROOT / ".xferity-cache" / "pg"  # filled by scripts/pg_matrix.py --fetch-only
 DATA_FILE = REPO_ROOT / "xferity_schema" / "lint" / "data" / "newer_than_13.json"
-QUERIES = QueryFile("xferity_schema.lint", "catalog.sql")
-MAX_ARGS = 12  # calls with more arguments than this are judged as "this many"
-
-
-def accepted_counts(nargs: int, ndefaults: int, variadic: bool) -> set[int]:
-    """How many arguments a call to this function may pass."""
-    high = MAX_ARGS if variadic else nargs
-    low = nargs - ndefaults - (1 if variadic else 0)
-    return set(range(max(low, 0), high + 1))
 
 
 def snapshot(bin_dir: Path | None) -> dict[str, Any]:
     with throwaway_cluster(bin_dir) as server, psycopg.connect(server.superuser_dsn()) as conn:
-        version = str(conn.execute(QUERIES["server_version"]).fetchone()[0])  # type: ignore[index]
-
-        def rows(name: str) -> list[tuple[Any, ...]]:
-            return list(conn.execute(QUERIES[name]).fetchall())
-
-        functions: dict[str, set[int]] = {}
-        aggregates: set[str] = set()
-        for name, kind, nargs, ndefaults, variadic in rows("functions"):
-            functions.setdefault(name, set()).update(accepted_counts(nargs, ndefaults, variadic))
-            if kind == "a":
-                aggregates.add(name)
-        operators = rows("operators")
-        return {
-            "version": version,
-            "functions": functions,
-            "aggregates": aggregates,
-            "operators": {f"{left} {name} {right}".strip() for name, left, right in operators},
-            "opclasses": {f"{am}:{name}" for name, am in rows("opclasses")},
-            "access_methods": {name for (name,) in rows("access_methods")},
-            "types": {name for (name,) in rows("types")},
-            "relations": {f"{schema}.{n}": set(cols) for schema, n, cols in rows("relations")},
-            "settings": {name for (name,) in rows("settings")},
-            "roles": {name for (name,) in rows("roles")},
-            "keywords": {name for name, _c in rows("keywords")},
-        }
+        return read_server_catalog(conn)
 
 
 def since(item: Any, present: Iterable[tuple[int, Any]]) -> int:
