@@ -6,7 +6,7 @@
 -- membership is that right), and what the database says about its owner: the owner recorded in
 -- xferity.role_model by the DBA's grant script (NULL without one) and the owner of schema xferity.
 SELECT
-    EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %(owner)s) AS role_exists,
+    EXISTS(SELECT FROM pg_catalog.pg_roles WHERE rolname = %(owner)s) AS role_exists,
     EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = %(owner)s)
     AND pg_catalog.pg_has_role(
         current_user, %(owner)s,

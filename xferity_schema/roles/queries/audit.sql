@@ -47,8 +47,12 @@ WHERE
 
 -- A runtime role inherits nothing: any membership is a way around the model.
 UNION ALL
-SELECT 'excess', format('role %I is a member of %I (granted by %I)', member.rolname,
-    parent.rolname, pg_catalog.pg_get_userbyid(am.grantor))
+SELECT
+    'excess',
+    format(
+        'role %I is a member of %I (granted by %I)',
+        member.rolname, parent.rolname, pg_catalog.pg_get_userbyid(am.grantor)
+    )
 FROM pg_catalog.pg_auth_members AS am
 INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
 INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
@@ -58,8 +62,12 @@ WHERE member.rolname IN ({app}, {worker}, {readonly})
 -- group whose members would then act as it; logins are audited one by one). On 16+ a
 -- membership with neither SET nor INHERIT (a CREATEROLE DBA's ADMIN) grants nothing.
 UNION ALL
-SELECT 'excess', format('role %I of the model is granted to role %I (granted by %I)',
-    parent.rolname, member.rolname, pg_catalog.pg_get_userbyid(am.grantor))
+SELECT
+    'excess',
+    format(
+        'role %I of the model is granted to role %I (granted by %I)',
+        parent.rolname, member.rolname, pg_catalog.pg_get_userbyid(am.grantor)
+    )
 FROM pg_catalog.pg_auth_members AS am
 INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
 INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
@@ -74,8 +82,12 @@ WHERE
 
 -- Among the model's roles only the migrator may be a member of another (the owner).
 UNION ALL
-SELECT 'excess', format('role %I is a member of %I (granted by %I)', member.rolname,
-    parent.rolname, pg_catalog.pg_get_userbyid(am.grantor))
+SELECT
+    'excess',
+    format(
+        'role %I is a member of %I (granted by %I)',
+        member.rolname, parent.rolname, pg_catalog.pg_get_userbyid(am.grantor)
+    )
 FROM pg_catalog.pg_auth_members AS am
 INNER JOIN pg_catalog.pg_roles AS member ON am.member = member.oid
 INNER JOIN pg_catalog.pg_roles AS parent ON am.roleid = parent.oid
@@ -335,7 +347,10 @@ WITH model (rolname, kind) AS (
 ),
 
 subjects AS (
-    SELECT r.oid, r.rolname::text AS rolname, format('role %I', r.rolname) AS label,
+    SELECT
+        r.oid,
+        r.rolname::text AS rolname,
+        format('role %I', r.rolname) AS label,
         m.kind IN ('migrator', 'app', 'worker', 'readonly') AS may_connect
     FROM model AS m
     INNER JOIN pg_catalog.pg_roles AS r ON m.rolname = r.rolname
@@ -346,7 +361,10 @@ subjects AS (
 ),
 
 db AS (
-    SELECT d.oid, d.datname, d.datdba,
+    SELECT
+        d.oid,
+        d.datname,
+        d.datdba,
         coalesce(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl
     FROM pg_catalog.pg_database AS d
     WHERE d.datname = current_database()
@@ -358,30 +376,36 @@ public_schema AS (
     WHERE n.nspname = 'public'
 )
 
-SELECT 'excess' AS finding,
-    format('PUBLIC holds %s on database %I (granted by %s)', x.privilege_type, db.datname,
-        pg_catalog.pg_get_userbyid(x.grantor)) AS detail
+SELECT
+    'excess' AS finding,
+    format(
+        'PUBLIC holds %s on database %I (granted by %s)', x.privilege_type, db.datname,
+        pg_catalog.pg_get_userbyid(x.grantor)
+    ) AS detail
 FROM db
 CROSS JOIN LATERAL pg_catalog.aclexplode(db.acl) AS x
 WHERE x.grantee = 0
 
 UNION ALL
-SELECT 'excess',
-    format('%s holds %s on database %I (held via %s)', s.label, p.privilege, db.datname,
+SELECT
+    'excess',
+    format(
+        '%s holds %s on database %I (held via %s)', s.label, p.privilege, db.datname,
         CASE
             WHEN s.oid = db.datdba THEN 'owning the database'
             WHEN EXISTS (
-                SELECT FROM pg_catalog.aclexplode(db.acl) AS x
-                WHERE x.grantee = s.oid AND x.privilege_type = p.privilege
-            ) THEN 'direct grant'
+                    SELECT FROM pg_catalog.aclexplode(db.acl) AS x
+                    WHERE x.grantee = s.oid AND x.privilege_type = p.privilege
+                ) THEN 'direct grant'
             WHEN EXISTS (
-                SELECT FROM pg_catalog.aclexplode(db.acl) AS x
-                WHERE x.grantee = 0 AND x.privilege_type = p.privilege
-            ) THEN 'PUBLIC'
+                    SELECT FROM pg_catalog.aclexplode(db.acl) AS x
+                    WHERE x.grantee = 0 AND x.privilege_type = p.privilege
+                ) THEN 'PUBLIC'
             WHEN (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.oid = s.oid)
                 THEN 'SUPERUSER'
             ELSE 'role membership'
-        END)
+        END
+    )
 FROM subjects AS s
 CROSS JOIN db
 CROSS JOIN unnest(ARRAY['CREATE', 'TEMPORARY', 'CONNECT']) AS p (privilege)
@@ -395,20 +419,23 @@ FROM public_schema AS ps
 WHERE pg_catalog.has_schema_privilege('public', ps.oid, 'CREATE')
 
 UNION ALL
-SELECT 'excess',
-    format('%s can CREATE in schema public (held via %s)', s.label,
+SELECT
+    'excess',
+    format(
+        '%s can CREATE in schema public (held via %s)', s.label,
         CASE
             WHEN pg_catalog.pg_has_role(s.oid, ps.nspowner, 'USAGE') THEN 'owning schema public'
             WHEN EXISTS (
-                SELECT FROM pg_catalog.aclexplode(ps.acl) AS x
-                WHERE x.grantee = s.oid AND x.privilege_type = 'CREATE'
-            ) THEN 'direct grant'
+                    SELECT FROM pg_catalog.aclexplode(ps.acl) AS x
+                    WHERE x.grantee = s.oid AND x.privilege_type = 'CREATE'
+                ) THEN 'direct grant'
             WHEN EXISTS (
-                SELECT FROM pg_catalog.aclexplode(ps.acl) AS x
-                WHERE x.grantee = 0 AND x.privilege_type = 'CREATE'
-            ) THEN 'PUBLIC'
+                    SELECT FROM pg_catalog.aclexplode(ps.acl) AS x
+                    WHERE x.grantee = 0 AND x.privilege_type = 'CREATE'
+                ) THEN 'PUBLIC'
             ELSE 'role membership'
-        END)
+        END
+    )
 FROM subjects AS s
 CROSS JOIN public_schema AS ps
 WHERE
@@ -448,7 +475,7 @@ FROM reach
 INNER JOIN pg_catalog.pg_roles AS r ON reach.login = r.oid
 INNER JOIN pg_catalog.pg_roles AS target ON reach.roleid = target.oid
 WHERE target.rolname IN (SELECT m.rolname FROM model AS m)
-ORDER BY 1;
+ORDER BY r.rolname::text;
 
 -- name: audit_logins
 -- The login users that act as roles of the model: attributes, memberships beyond
@@ -479,19 +506,27 @@ edges AS (
 
 -- Every role a login can act as, and how: the first step of the path.
 reach (login, roleid, how) AS (
-    SELECT e.member, e.roleid,
+    SELECT
+        e.member,
+        e.roleid,
         format('granted directly by %I', pg_catalog.pg_get_userbyid(e.grantor))
     FROM edges AS e
     WHERE e.member IN (SELECT l.oid FROM logins AS l)
     UNION
-    SELECT reach.login, e.roleid,
+    SELECT
+        reach.login,
+        e.roleid,
         format('through %I', pg_catalog.pg_get_userbyid(reach.roleid))
     FROM reach
     INNER JOIN edges AS e ON reach.roleid = e.member
 ),
 
 acting AS (
-    SELECT l.oid AS login, l.rolname::text AS login_name, m.kind, t.rolname::text AS role_name,
+    SELECT
+        l.oid AS login,
+        l.rolname::text AS login_name,
+        m.kind,
+        t.rolname::text AS role_name,
         reach.how
     FROM reach
     INNER JOIN logins AS l ON reach.login = l.oid
@@ -504,10 +539,30 @@ part AS (
     SELECT DISTINCT ON (a.login) a.login, a.kind
     FROM acting AS a
     WHERE a.kind IS NOT NULL AND a.how LIKE 'granted directly%'
-    ORDER BY a.login, array_position(ARRAY['migrator', 'app', 'worker', 'readonly', 'owner'], a.kind)
+    ORDER BY
+        a.login,
+        array_position(ARRAY['migrator', 'app', 'worker', 'readonly', 'owner'], a.kind)
+),
+
+-- Schema xferity and what is in it, each with its access privileges.
+objects (what, acl) AS (
+    SELECT 'schema xferity', n.nspacl
+    FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'xferity'
+    UNION ALL
+    SELECT format('table %s', c.oid::regclass), c.relacl
+    FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'xferity'::regnamespace
+    UNION ALL
+    SELECT format('column %s.%I', c.oid::regclass, a.attname), a.attacl
+    FROM pg_catalog.pg_class AS c
+    INNER JOIN pg_catalog.pg_attribute AS a ON c.oid = a.attrelid
+    WHERE c.relnamespace = 'xferity'::regnamespace AND a.attacl IS NOT NULL
+    UNION ALL
+    SELECT format('function %s', f.oid::regprocedure), f.proacl
+    FROM pg_catalog.pg_proc AS f WHERE f.pronamespace = 'xferity'::regnamespace
 )
 
-SELECT 'login' AS finding,
+SELECT
+    'login' AS finding,
     format('login %I (acts as %s) has attribute %s', l.rolname, p.kind, a.attribute) AS detail
 FROM logins AS l
 LEFT JOIN part AS p ON l.oid = p.login
@@ -523,42 +578,35 @@ CROSS JOIN
 WHERE a.present
 
 UNION ALL
-SELECT 'login',
-    format('login %I (acts as %s) is a member of role %I (%s)%s', a.login_name, p.kind,
+SELECT
+    'login',
+    format(
+        'login %I (acts as %s) is a member of role %I (%s)%s', a.login_name, p.kind,
         a.role_name, a.how,
         CASE
             WHEN a.kind IS NULL THEN ', which is no role of the model'
             WHEN a.kind = 'owner' THEN ': it can alter or drop every object of schema xferity'
             ELSE ''
-        END)
+        END
+    )
 FROM acting AS a
 INNER JOIN part AS p ON a.login = p.login
-WHERE NOT (
-    a.kind = p.kind
-    OR (p.kind = 'migrator' AND a.kind = 'owner' AND a.how = format('through %I', {migrator}))
-)
+WHERE
+    NOT (
+        a.kind = p.kind
+        OR (p.kind = 'migrator' AND a.kind = 'owner' AND a.how = format('through %I', {migrator}))
+    )
 
 UNION ALL
-SELECT 'login',
-    format('login %I (acts as %s) holds %s on %s by direct grant', l.rolname, p.kind,
-        x.privilege_type, o.what)
+SELECT
+    'login',
+    format(
+        'login %I (acts as %s) holds %s on %s by direct grant', l.rolname, p.kind,
+        x.privilege_type, o.what
+    )
 FROM logins AS l
 LEFT JOIN part AS p ON l.oid = p.login
-CROSS JOIN LATERAL (
-    SELECT 'schema xferity' AS what, n.nspacl AS acl
-    FROM pg_catalog.pg_namespace AS n WHERE n.nspname = 'xferity'
-    UNION ALL
-    SELECT format('table %s', c.oid::regclass), c.relacl
-    FROM pg_catalog.pg_class AS c WHERE c.relnamespace = 'xferity'::regnamespace
-    UNION ALL
-    SELECT format('column %s.%I', c.oid::regclass, a.attname), a.attacl
-    FROM pg_catalog.pg_class AS c
-    INNER JOIN pg_catalog.pg_attribute AS a ON c.oid = a.attrelid
-    WHERE c.relnamespace = 'xferity'::regnamespace AND a.attacl IS NOT NULL
-    UNION ALL
-    SELECT format('function %s', f.oid::regprocedure), f.proacl
-    FROM pg_catalog.pg_proc AS f WHERE f.pronamespace = 'xferity'::regnamespace
-) AS o
+CROSS JOIN objects AS o
 CROSS JOIN LATERAL pg_catalog.aclexplode(o.acl) AS x
 WHERE x.grantee = l.oid;
 
@@ -584,31 +632,43 @@ WITH definers AS (
 ),
 
 entries AS (
-    SELECT d.signature, d.owner_name, d.search_path,
+    SELECT
+        d.signature,
+        d.owner_name,
+        d.search_path,
         array_remove(ARRAY(
-            SELECT trim(both '"' FROM trim(e))
+            SELECT trim(BOTH '"' FROM trim(e))
             FROM unnest(string_to_array(d.search_path, ',')) AS e
         ), '') AS path
     FROM definers AS d
     WHERE d.search_path IS NOT NULL
 )
 
-SELECT 'security definer' AS finding,
-    format('SECURITY DEFINER function %s (owned by %I) does not pin search_path',
-        d.signature, d.owner_name) AS detail
+SELECT
+    'security definer' AS finding,
+    format(
+        'SECURITY DEFINER function %s (owned by %I) does not pin search_path',
+        d.signature, d.owner_name
+    ) AS detail
 FROM definers AS d
 WHERE d.search_path IS NULL
 
 UNION ALL
-SELECT 'security definer',
-    format('SECURITY DEFINER function %s (owned by %I) has an unsafe search_path (%s): %s',
+SELECT
+    'security definer',
+    format(
+        'SECURITY DEFINER function %s (owned by %I) has an unsafe search_path (%s): %s',
         e.signature, e.owner_name, e.search_path,
-        concat_ws('; ',
+        concat_ws(
+            '; ',
             CASE WHEN 'public' = any(e.path) THEN 'public is in it' END,
             CASE WHEN '$user' = any(e.path) THEN '$user is in it' END,
-            CASE WHEN e.path[cardinality(e.path)] IS DISTINCT FROM 'pg_temp'
-                THEN 'pg_temp is not last' END
-        ))
+            CASE
+                WHEN e.path[cardinality(e.path)] IS DISTINCT FROM 'pg_temp'
+                    THEN 'pg_temp is not last'
+            END
+        )
+    )
 FROM entries AS e
 WHERE
     'public' = any(e.path)
