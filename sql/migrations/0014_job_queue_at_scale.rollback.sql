@@ -4,11 +4,11 @@
 -- lost; the claim just walks one index again.
 
 DROP FUNCTION xferity.complete_and_claim_jobs(
-    text, bigint [], text [], integer, interval, jsonb [], bigint [], text [], boolean []
+    text, bigint[], text[], integer, interval, jsonb[], bigint[], text[], boolean[]
 );
 
 DROP FUNCTION xferity.enqueue_jobs(
-    text [], jsonb [], text [], timestamptz [], integer [], integer [], text []
+    text[], jsonb[], text[], timestamptz[], integer[], integer[], text[]
 );
 
 CREATE OR REPLACE FUNCTION xferity.claim_job(

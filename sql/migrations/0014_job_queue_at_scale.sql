@@ -28,6 +28,10 @@
 -- order and leaves the others to the next claim when it commits (another
 -- claimer skips them meanwhile). The claim order is the 0012 one exactly.
 
+-- Built in the migration's transaction, with the claim_job that needs it, so
+-- the upgrade is atomic; the build blocks enqueues only while it reads the
+-- claimable backlog (the partial index leaves finished jobs out).
+-- lint: allow require-concurrent-index-creation reason: atomic with claim_job
 CREATE INDEX jobs_claim_queue_idx ON xferity.jobs (queue, priority DESC, run_at, id)
 WHERE state = 'available' AND attempt < max_attempts;
 
@@ -292,7 +296,7 @@ CREATE FUNCTION xferity.enqueue_jobs(
     max_attempts integer[] DEFAULT NULL,
     dedupe_keys text[] DEFAULT NULL
 )
-RETURNS bigint []
+RETURNS bigint[]
 LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER
@@ -457,7 +461,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION xferity.enqueue_jobs(
-    text [], jsonb [], text [], timestamptz [], integer [], integer [], text []
+    text[], jsonb[], text[], timestamptz[], integer[], integer[], text[]
 ) IS
 'Set-based enqueue_job: job i has kinds[i], payloads[i], queues[i], run_ats[i], priorities[i], max_attempts[i] and dedupe_keys[i]. Each array but kinds may be NULL, and so may its elements: they take enqueue_job''s defaults; arrays given must be as long as kinds, every kind non-NULL and every run_at finite. Returns the job ids in input order. Dedupe as enqueue_job: a key held by an unfinished job returns that job, a key repeated within the call is inserted once and every occurrence gets its id; race-safe. Sends one NOTIFY xferity_jobs per queue that got a job due now, on commit.';
 
@@ -466,14 +470,14 @@ COMMENT ON FUNCTION xferity.enqueue_jobs(
 -- nothing outside claim_job depends on the table's row type.
 CREATE FUNCTION xferity.complete_and_claim_jobs(
     worker_id text,
-    completed_ids bigint [] DEFAULT NULL,
-    queues text [] DEFAULT NULL,
+    completed_ids bigint[] DEFAULT NULL,
+    queues text[] DEFAULT NULL,
     max_jobs integer DEFAULT 1,
     lease interval DEFAULT '300 seconds',
-    results jsonb [] DEFAULT NULL,
-    failed_ids bigint [] DEFAULT NULL,
-    errors text [] DEFAULT NULL,
-    permanent boolean [] DEFAULT NULL
+    results jsonb[] DEFAULT NULL,
+    failed_ids bigint[] DEFAULT NULL,
+    errors text[] DEFAULT NULL,
+    permanent boolean[] DEFAULT NULL
 )
 RETURNS TABLE (
     outcome text,
@@ -611,13 +615,13 @@ END;
 $$;
 
 COMMENT ON FUNCTION xferity.complete_and_claim_jobs(
-    text, bigint [], text [], integer, interval, jsonb [], bigint [], text [], boolean []
+    text, bigint[], text[], integer, interval, jsonb[], bigint[], text[], boolean[]
 ) IS
 'The fused worker call: in one call (and, in autocommit, one commit) completes completed_ids (with results[i] stored as the result of completed_ids[i] when results is given), fails failed_ids (errors[i], permanent[i], with fail_job''s default backoff), then claims up to max_jobs (0 to 1000; 0 claims nothing) from queues as claim_job does, with the same lease (positive, at most 1 day). Returns one row per job: outcome ''lease_lost'' (id only) for each finished job whose lease worker_id no longer held, so nothing changed for it; then outcome ''claimed'' for each job leased, in claim order, with the columns a worker needs. Arguments are checked before anything changes; the plain complete_job(s)/fail_job/claim_job calls stay valid and can be mixed with this one.';
 
 REVOKE EXECUTE ON FUNCTION
-xferity.enqueue_jobs(text [], jsonb [], text [], timestamptz [], integer [], integer [], text []),
+xferity.enqueue_jobs(text[], jsonb[], text[], timestamptz[], integer[], integer[], text[]),
 xferity.complete_and_claim_jobs(
-    text, bigint [], text [], integer, interval, jsonb [], bigint [], text [], boolean []
+    text, bigint[], text[], integer, interval, jsonb[], bigint[], text[], boolean[]
 )
 FROM PUBLIC;
