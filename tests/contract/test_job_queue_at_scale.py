@@ -288,7 +288,9 @@ def test_fused_call_completes_fails_and_claims_in_one_call(db: Conn) -> None:
     assert all(r["attempt"] == 1 and r["lease_expires_at"] is not None for r in rows[1:])
     states = dict(
         (r["id"], (r["state"], r["result"]))
-        for r in db.execute("SELECT id, state, result FROM xferity.jobs WHERE id = ANY(%s)", ([a, b, c],))
+        for r in db.execute(
+            "SELECT id, state, result FROM xferity.jobs WHERE id = ANY(%s)", ([a, b, c],)
+        )
     )
     assert states == {a: ("completed", {"ok": 1}), b: ("completed", None), c: ("available", None)}
     assert scalar(db, "SELECT reason FROM xferity.job_errors WHERE job_id = %s", (c,)) == "error"
@@ -296,9 +298,14 @@ def test_fused_call_completes_fails_and_claims_in_one_call(db: Conn) -> None:
     # max_jobs => 0 finishes and claims nothing (a worker shutting down).
     last = [r["id"] for r in rows[1:]]
     assert fused(db, "w", last, max_jobs=0, failed=[], permanent=[]) == []
-    assert scalar(
-        db, "SELECT count(*) FROM xferity.jobs WHERE id = ANY(%s) AND state = 'completed'", (last,)
-    ) == 2
+    assert (
+        scalar(
+            db,
+            "SELECT count(*) FROM xferity.jobs WHERE id = ANY(%s) AND state = 'completed'",
+            (last,),
+        )
+        == 2
+    )
 
 
 def test_fused_call_reports_a_lost_lease_and_changes_nothing_for_it(db: Conn) -> None:
@@ -310,9 +317,7 @@ def test_fused_call_reports_a_lost_lease_and_changes_nothing_for_it(db: Conn) ->
     assert other["id"] == row["id"] and other["attempt"] == 2
     lost = fused(db, "w", [row["id"]], max_jobs=0)
     assert [(r["outcome"], r["id"]) for r in lost] == [("lease_lost", row["id"])]
-    assert fused(db, "w", failed=[row["id"]], max_jobs=0, permanent=[True]) == [
-        {**lost[0]}
-    ]
+    assert fused(db, "w", failed=[row["id"]], max_jobs=0, permanent=[True]) == [{**lost[0]}]
     assert scalar(db, "SELECT locked_by || ':' || state FROM xferity.jobs") == "x:running"
 
 
@@ -321,7 +326,12 @@ def _plain_worker(dsn: str, name: str, seen: list[int], stop: threading.Event) -
     with psycopg.connect(dsn, autocommit=True) as conn:
         while not stop.is_set():
             batch = rng.choice((1, 3, 10))
-            ids = [r[0] for r in conn.execute("SELECT id FROM xferity.claim_job(%s, NULL, %s)", (name, batch))]
+            ids = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM xferity.claim_job(%s, NULL, %s)", (name, batch)
+                )
+            ]
             if not ids:
                 return
             seen.extend(ids)
@@ -330,7 +340,9 @@ def _plain_worker(dsn: str, name: str, seen: list[int], stop: threading.Event) -
                 assert done == (len(ids),)
             else:
                 for job_id in ids:
-                    ok = conn.execute("SELECT xferity.complete_job(%s, %s)", (job_id, name)).fetchone()
+                    ok = conn.execute(
+                        "SELECT xferity.complete_job(%s, %s)", (job_id, name)
+                    ).fetchone()
                     assert ok == (True,)
 
 
@@ -340,7 +352,8 @@ def _fused_worker(dsn: str, name: str, seen: list[int], stop: threading.Event) -
     with psycopg.connect(dsn, autocommit=True) as conn:
         while not stop.is_set():
             rows = conn.execute(
-                "SELECT outcome, id FROM xferity.complete_and_claim_jobs(%s, %s::bigint[], NULL, %s)",
+                "SELECT outcome, id FROM xferity.complete_and_claim_jobs("
+                "%s, %s::bigint[], NULL, %s)",
                 (name, held, rng.choice((1, 3, 10))),
             ).fetchall()
             assert all(outcome == "claimed" for outcome, _ in rows), rows
@@ -354,7 +367,8 @@ def test_exactly_once_under_16_workers_mixing_fused_and_plain_calls(migrated_db:
     jobs = 4000
     with psycopg.connect(migrated_db, autocommit=True) as conn:
         conn.execute(
-            "SELECT xferity.enqueue_jobs(array_agg('k'::text), array_agg(jsonb_build_object('n', g)),"
+            "SELECT xferity.enqueue_jobs(array_agg('k'::text),"
+            " array_agg(jsonb_build_object('n', g)),"
             " array_agg(CASE WHEN g %% 3 = 0 THEN 'a' ELSE 'b' END), NULL, array_agg(g %% 4))"
             " FROM generate_series(1, %s) AS g",
             (jobs,),
@@ -381,7 +395,9 @@ def test_exactly_once_under_16_workers_mixing_fused_and_plain_calls(migrated_db:
         summary = conn.execute(
             "SELECT state, min(attempt), max(attempt), count(*) FROM xferity.jobs GROUP BY state"
         ).fetchall()
-        owners = dict(conn.execute("SELECT id, locked_by FROM xferity.jobs").fetchall())
+        owners: dict[int, str] = dict(
+            conn.execute("SELECT id, locked_by FROM xferity.jobs").fetchall()
+        )
     assert summary == [("completed", 1, 1, jobs)]
     for name, ids in seen.items():
         assert all(owners[job_id] == name for job_id in ids)
@@ -446,9 +462,10 @@ def test_enqueue_jobs_dedupes_within_the_call_and_against_unfinished_jobs(db: Co
 
 
 def test_enqueue_jobs_sends_one_notification_per_ready_queue(migrated_db: str) -> None:
-    with psycopg.connect(migrated_db, autocommit=True) as listener, psycopg.connect(
-        migrated_db, autocommit=True, row_factory=dict_row
-    ) as db:
+    with (
+        psycopg.connect(migrated_db, autocommit=True) as listener,
+        psycopg.connect(migrated_db, autocommit=True, row_factory=dict_row) as db,
+    ):
         listener.execute(f"LISTEN {CHANNEL}")
         enqueue_many(
             db,
@@ -480,7 +497,9 @@ def test_concurrent_enqueue_jobs_with_overlapping_keys_add_each_key_once(migrate
             start.wait()
             if worker % 4 == 3:  # the single-row API racing the set-based one
                 got = [
-                    conn.execute("SELECT xferity.enqueue_job('k', dedupe_key => %s)", (k,)).fetchone()
+                    conn.execute(
+                        "SELECT xferity.enqueue_job('k', dedupe_key => %s)", (k,)
+                    ).fetchone()
                     for k in mine
                 ]
                 results[worker] = {k: row[0] for k, row in zip(mine, got, strict=True) if row}
@@ -500,7 +519,9 @@ def test_concurrent_enqueue_jobs_with_overlapping_keys_add_each_key_once(migrate
     assert len(results) == 8
 
     with psycopg.connect(migrated_db, autocommit=True) as conn:
-        stored = dict(conn.execute("SELECT dedupe_key, id FROM xferity.jobs").fetchall())
+        stored: dict[str, int] = dict(
+            conn.execute("SELECT dedupe_key, id FROM xferity.jobs").fetchall()
+        )
     assert len(stored) == conn_count(migrated_db)
     for mapping in results.values():
         for key, job_id in mapping.items():
@@ -533,4 +554,9 @@ def test_rollback_restores_the_0012_api_and_reapplies(migrated_db: str) -> None:
         assert len(rows.fetchall()) == 1
         with conn.transaction():
             conn.execute(MIGRATION.read_text().encode())
-        assert len(conn.execute("SELECT * FROM xferity.claim_job('w', ARRAY['default'], 5)").fetchall()) == 2
+        assert (
+            len(
+                conn.execute("SELECT * FROM xferity.claim_job('w', ARRAY['default'], 5)").fetchall()
+            )
+            == 2
+        )
