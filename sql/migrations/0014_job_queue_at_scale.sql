@@ -16,8 +16,9 @@
 -- grew with the due jobs of other queues ahead of the worker's own, and with
 -- future jobs at a higher priority. claim_job now visits the priority levels
 -- that hold available jobs one by one, highest first (a loose index scan:
--- one index probe per level), and at each level reads only the due jobs of
--- the requested queues, in (run_at, id) order, as a bounded range of an index:
+-- one index probe per level, which also tells whether the level has a due
+-- job), and at a level with due jobs reads only the due jobs of the requested
+-- queues, in (run_at, id) order, as a bounded range of an index:
 --   jobs_claim_queue_idx (queue, priority DESC, run_at, id) for named queues,
 --   jobs_claim_idx (priority DESC, run_at, id) of 0012 for all queues (NULL).
 -- Trade-offs: (1) a claim costs one probe per priority level above the one
@@ -32,8 +33,14 @@
 -- the upgrade is atomic; the build blocks enqueues only while it reads the
 -- claimable backlog (the partial index leaves finished jobs out).
 -- lint: allow require-concurrent-index-creation reason: atomic with claim_job
+--
+-- Its predicate is state = 'available' alone, and the named-queue statements
+-- of claim_job say no more: jobs_available_attempt_check already guarantees
+-- that an available job has an attempt left, and leaving the attempts guard
+-- out is what keeps the planner from walking jobs_claim_idx (whose predicate
+-- needs it) for a named queue, filtering other queues' rows as it goes.
 CREATE INDEX jobs_claim_queue_idx ON xferity.jobs (queue, priority DESC, run_at, id)
-WHERE state = 'available' AND attempt < max_attempts;
+WHERE state = 'available';
 
 COMMENT ON INDEX xferity.jobs_claim_queue_idx IS
 'claim_job for named queues: claimable rows per queue, in claim order, so that a claim reads only its own queues and only their due jobs.';
@@ -59,6 +66,7 @@ DECLARE
     wanted integer := claim_job.max_jobs;
     picked tid[] := '{}';
     found_here tid[];
+    level_due boolean;
     wanted_queues text[];
 BEGIN
     IF coalesce(claim_job.worker_id, '') = '' THEN
@@ -87,31 +95,37 @@ BEGIN
         wanted_queues := ARRAY(SELECT DISTINCT q FROM unnest(claim_job.queues) AS q);
     END IF;
 
-    -- Every statement's WHERE clause repeats the predicate of the claim
-    -- indexes verbatim, so that the planner can use them.
+    -- Every statement's WHERE clause repeats the predicate of its claim
+    -- index verbatim: jobs_claim_idx for all queues, jobs_claim_queue_idx
+    -- (state = 'available' only, see there) for named queues.
     LOOP
-        -- The next priority level below `level` holding available jobs.
+        -- The next priority level below `level` holding available jobs, and
+        -- whether its earliest job is due: a level of future jobs only costs
+        -- this one probe.
         IF wanted_queues IS NULL THEN
-            SELECT j.priority INTO level
+            SELECT j.priority, j.run_at <= now() INTO level, level_due
             FROM xferity.jobs AS j
             WHERE j.state = 'available' AND j.attempt < j.max_attempts
                 AND j.priority < level
-            ORDER BY j.priority DESC
+            ORDER BY j.priority DESC, j.run_at
             LIMIT 1;
         ELSE
-            SELECT max(p.priority) INTO level
+            SELECT p.priority, p.run_at <= now() INTO level, level_due
             FROM unnest(wanted_queues) AS q (name)
             CROSS JOIN LATERAL (
-                SELECT j.priority
+                SELECT j.priority, j.run_at
                 FROM xferity.jobs AS j
-                WHERE j.state = 'available' AND j.attempt < j.max_attempts
+                WHERE j.state = 'available'
                     AND j.queue = q.name
                     AND j.priority < level
-                ORDER BY j.priority DESC
+                ORDER BY j.priority DESC, j.run_at
                 LIMIT 1
-            ) AS p;
+            ) AS p
+            ORDER BY p.priority DESC, p.run_at
+            LIMIT 1;
         END IF;
         EXIT WHEN level IS NULL;
+        CONTINUE WHEN NOT level_due;
 
         -- Lock the first due jobs of this level in (run_at, id) order,
         -- skipping rows other claimers hold. The locks pin these row
@@ -136,7 +150,7 @@ BEGIN
                 CROSS JOIN LATERAL (
                     SELECT j.ctid, j.run_at, j.id
                     FROM xferity.jobs AS j
-                    WHERE j.state = 'available' AND j.attempt < j.max_attempts
+                    WHERE j.state = 'available'
                         AND j.queue = q.name
                         AND j.priority = level
                         AND j.run_at <= now()
