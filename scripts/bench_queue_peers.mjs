@@ -147,6 +147,7 @@ async function runWorker(options) {
     // as many concurrent jobs, and completions batched (completeJobBatchDelay 0).
     const graphile = peers(options.modules).graphile();
     const pgPool = new pg.Pool({ connectionString: options.dsn, max: 2 });
+    pgPool.on("error", (e) => { throw e; });
     await (await pgPool.connect()).release();
     await ready();
     const runner = await graphile.run({
