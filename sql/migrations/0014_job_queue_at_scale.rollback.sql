@@ -72,10 +72,6 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION xferity.claim_job(text, text[], integer, interval) IS
-'Leases up to max_jobs claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable.';
-
-
 CREATE OR REPLACE FUNCTION xferity.heartbeat_job(
     job_id bigint,
     worker_id text,
@@ -102,10 +98,6 @@ BEGIN
     RETURN FOUND;
 END;
 $$;
-
-COMMENT ON FUNCTION xferity.heartbeat_job(bigint, text, interval) IS
-'Extends a live lease to now() + lease. Returns false when worker_id no longer holds a live lease on the job: the worker should abandon it, since it may already run elsewhere.';
-
 
 CREATE OR REPLACE FUNCTION xferity.enqueue_job(
     kind text,
@@ -168,8 +160,31 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION xferity.enqueue_job(text, jsonb, text, timestamptz, integer, integer, text) IS
-'Adds a job and returns its id. NULL arguments take the defaults. With a dedupe_key, returns the id of the unfinished (available or running) job holding that key instead of adding a second one; race-safe through the jobs_dedupe_key_idx unique index. Sends NOTIFY xferity_jobs (payload: queue) on commit when run_at <= now().';
-
+-- The comments as they were before 0014: the 0012 text, with the [worker]
+-- tag when the role model's tags are in force (0013 applied: the untouched
+-- complete_job carries the tag too).
+DO $rollback$
+DECLARE
+    tag text := CASE
+        WHEN obj_description(
+            'xferity.complete_job(bigint, text, jsonb)'::regprocedure, 'pg_proc'
+        ) LIKE '[worker]%' THEN '[worker] '
+        ELSE ''
+    END;
+BEGIN
+    EXECUTE format(
+        'COMMENT ON FUNCTION xferity.claim_job(text, text[], integer, interval) IS %L',
+        tag || 'Leases up to max_jobs claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable.'
+    );
+    EXECUTE format(
+        'COMMENT ON FUNCTION xferity.heartbeat_job(bigint, text, interval) IS %L',
+        tag || 'Extends a live lease to now() + lease. Returns false when worker_id no longer holds a live lease on the job: the worker should abandon it, since it may already run elsewhere.'
+    );
+    EXECUTE format(
+        'COMMENT ON FUNCTION xferity.enqueue_job(text, jsonb, text, timestamptz, integer, integer, text) IS %L',
+        tag || 'Adds a job and returns its id. NULL arguments take the defaults. With a dedupe_key, returns the id of the unfinished (available or running) job holding that key instead of adding a second one; race-safe through the jobs_dedupe_key_idx unique index. Sends NOTIFY xferity_jobs (payload: queue) on commit when run_at <= now().'
+    );
+END;
+$rollback$;
 
 DROP INDEX xferity.jobs_claim_queue_idx;

@@ -11,6 +11,10 @@
 --   run_at (enqueue_job, enqueue_jobs): finite; +-infinity is refused, since
 --       -infinity would put a job first in line forever and +infinity never runs.
 --
+-- Every function here is worker-callable: its COMMENT starts with the
+-- [worker] tag that the role model (0013, where applied) grants by; without
+-- 0013 the tag is just text.
+--
 -- The flat claim. 0012's claim walked one index in claim order, (priority
 -- DESC, run_at, id), filtering queue and run_at <= now() row by row: its cost
 -- grew with the due jobs of other queues ahead of the worker's own, and with
@@ -193,7 +197,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION xferity.claim_job(text, text[], integer, interval) IS
-'Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues, on jobs not yet due or on finished jobs: it probes each priority level that holds available jobs once, then reads only due jobs of the requested queues.';
+'[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues, on jobs not yet due or on finished jobs: it probes each priority level that holds available jobs once, then reads only due jobs of the requested queues.';
 
 CREATE OR REPLACE FUNCTION xferity.heartbeat_job(
     job_id bigint,
@@ -228,7 +232,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION xferity.heartbeat_job(bigint, text, interval) IS
-'Extends a live lease to now() + lease (positive, at most 1 day). Returns false when worker_id no longer holds a live lease on the job: the worker should abandon it, since it may already run elsewhere.';
+'[worker] Extends a live lease to now() + lease (positive, at most 1 day). Returns false when worker_id no longer holds a live lease on the job: the worker should abandon it, since it may already run elsewhere.';
 
 CREATE OR REPLACE FUNCTION xferity.enqueue_job(
     kind text,
@@ -296,7 +300,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION xferity.enqueue_job(text, jsonb, text, timestamptz, integer, integer, text) IS
-'Adds a job and returns its id. NULL arguments take the defaults; run_at must be finite. With a dedupe_key, returns the id of the unfinished (available or running) job holding that key instead of adding a second one; race-safe through the jobs_dedupe_key_idx unique index. Sends NOTIFY xferity_jobs (payload: queue) on commit when run_at <= now(). For many jobs at once, enqueue_jobs.';
+'[worker] Adds a job and returns its id. NULL arguments take the defaults; run_at must be finite. With a dedupe_key, returns the id of the unfinished (available or running) job holding that key instead of adding a second one; race-safe through the jobs_dedupe_key_idx unique index. Sends NOTIFY xferity_jobs (payload: queue) on commit when run_at <= now(). For many jobs at once, enqueue_jobs.';
 
 -- Set-based enqueue: one INSERT for the whole batch. Ids are drawn from the
 -- identity's sequence up front, so each input position knows its job's id
@@ -477,7 +481,7 @@ $$;
 COMMENT ON FUNCTION xferity.enqueue_jobs(
     text[], jsonb[], text[], timestamptz[], integer[], integer[], text[]
 ) IS
-'Set-based enqueue_job: job i has kinds[i], payloads[i], queues[i], run_ats[i], priorities[i], max_attempts[i] and dedupe_keys[i]. Each array but kinds may be NULL, and so may its elements: they take enqueue_job''s defaults; arrays given must be as long as kinds, every kind non-NULL and every run_at finite. Returns the job ids in input order. Dedupe as enqueue_job: a key held by an unfinished job returns that job, a key repeated within the call is inserted once and every occurrence gets its id; race-safe. Sends one NOTIFY xferity_jobs per queue that got a job due now, on commit.';
+'[worker] Set-based enqueue_job: job i has kinds[i], payloads[i], queues[i], run_ats[i], priorities[i], max_attempts[i] and dedupe_keys[i]. Each array but kinds may be NULL, and so may its elements: they take enqueue_job''s defaults; arrays given must be as long as kinds, every kind non-NULL and every run_at finite. Returns the job ids in input order. Dedupe as enqueue_job: a key held by an unfinished job returns that job, a key repeated within the call is inserted once and every occurrence gets its id; race-safe. Sends one NOTIFY xferity_jobs per queue that got a job due now, on commit.';
 
 -- The fused call: a worker's finished jobs and its next claim in one call
 -- and one commit. It returns columns rather than xferity.jobs rows, so that
@@ -631,7 +635,7 @@ $$;
 COMMENT ON FUNCTION xferity.complete_and_claim_jobs(
     text, bigint[], text[], integer, interval, jsonb[], bigint[], text[], boolean[]
 ) IS
-'The fused worker call: in one call (and, in autocommit, one commit) completes completed_ids (with results[i] stored as the result of completed_ids[i] when results is given), fails failed_ids (errors[i], permanent[i], with fail_job''s default backoff), then claims up to max_jobs (0 to 1000; 0 claims nothing) from queues as claim_job does, with the same lease (positive, at most 1 day). Returns one row per job: outcome ''lease_lost'' (id only) for each finished job whose lease worker_id no longer held, so nothing changed for it; then outcome ''claimed'' for each job leased, in claim order, with the columns a worker needs. Arguments are checked before anything changes; the plain complete_job(s)/fail_job/claim_job calls stay valid and can be mixed with this one.';
+'[worker] The fused worker call: in one call (and, in autocommit, one commit) completes completed_ids (with results[i] stored as the result of completed_ids[i] when results is given), fails failed_ids (errors[i], permanent[i], with fail_job''s default backoff), then claims up to max_jobs (0 to 1000; 0 claims nothing) from queues as claim_job does, with the same lease (positive, at most 1 day). Returns one row per job: outcome ''lease_lost'' (id only) for each finished job whose lease worker_id no longer held, so nothing changed for it; then outcome ''claimed'' for each job leased, in claim order, with the columns a worker needs. Arguments are checked before anything changes; the plain complete_job(s)/fail_job/claim_job calls stay valid and can be mixed with this one.';
 
 REVOKE EXECUTE ON FUNCTION
 xferity.enqueue_jobs(text[], jsonb[], text[], timestamptz[], integer[], integer[], text[]),
