@@ -13,12 +13,26 @@ Modes (--mode, comma-separated, default "throughput"):
               `WITH ... FOR UPDATE SKIP LOCKED ... UPDATE` to claim and one UPDATE to finish.
   latency     claim latency of one worker (claim 1, complete 1) with each --pending count of
               due jobs, beside --finished finished jobs.
-  soak        W=--soak-workers workers with batch --soak-batch for --soak-seconds while a
-              producer keeps --soak-backlog jobs pending; throughput per --soak-interval.
+  scale       the flat claim (migration 0014): claim latency of one worker on queue `small`
+              (10k due jobs) alone (the baseline), then beside --scale-backlog jobs it cannot
+              take, for each size given: an older due backlog of another queue, jobs due
+              tomorrow at a higher priority (in its own queue and another), finished jobs, and
+              all three at once; also a claim over all queues beside the future jobs. Each
+              case's p50 is printed with its ratio to the baseline.
+  soak        W=--soak-workers workers with batch --soak-batch for --soak-minutes (or
+              --soak-seconds) while a producer keeps --soak-backlog jobs pending (enqueue_jobs),
+              beside --soak-finished finished jobs that prune_finished_jobs keeps at that
+              level; throughput per --soak-interval, end-to-start throughput ratio and the
+              drift of claim p99 (last fifth of the run against the first).
+
+The peers (graphile-worker, pg-boss) and the fused call are compared in one run by the
+companion scripts/bench_queue_peers.mjs (Node).
 
 Example:
   python scripts/bench_queue.py --dsn postgresql://localhost/xferity_bench \\
       --mode throughput,latency,soak --workers 1,4,16 --batch 1,10,100 --compare-bare
+  python scripts/bench_queue.py --dsn ... --mode scale --scale-backlog 200000,1000000
+  python scripts/bench_queue.py --dsn ... --mode soak --soak-minutes 30
 """
 
 from __future__ import annotations
@@ -69,6 +83,10 @@ WHERE id = ANY(%(ids)s) AND locked_by = %(worker)s
 
 ENQUEUE = """
 SELECT xferity.enqueue_job('bench', jsonb_build_object('n', g))
+FROM generate_series(1, %(count)s) AS g
+"""
+ENQUEUE_SET = """
+SELECT xferity.enqueue_jobs(array_agg('bench'::text), array_agg(jsonb_build_object('n', g)))
 FROM generate_series(1, %(count)s) AS g
 """
 BARE_ENQUEUE = """
@@ -199,6 +217,7 @@ def worker_loop(
     start: threading.Barrier,
     deadline: float | None = None,
     on_done: Callable[[int], None] | None = None,
+    stamps: list[float] | None = None,
 ) -> tuple[int, list[float]]:
     """Claim and finish batches: until a claim comes back empty, or with a deadline
     (time.monotonic()) until then, polling when the queue is momentarily empty."""
@@ -211,6 +230,8 @@ def worker_loop(
             began = time.perf_counter()
             ids = [row[0] for row in conn.execute(variant.claim, params)]
             latencies.append(time.perf_counter() - began)
+            if stamps is not None:
+                stamps.append(time.monotonic())
             if not ids:
                 if deadline is None:
                     break
@@ -302,15 +323,43 @@ def run_latency(dsn: str, pending: int, finished: int, claims: int, rounds: int)
     )
 
 
+PRELOAD_FINISHED_SPREAD = """
+INSERT INTO xferity.jobs (
+    kind, payload, state, run_at, attempt, locked_by, locked_at, created_at, finished_at
+)
+SELECT 'bench', jsonb_build_object('n', g), 'completed', now() - %(keep)s::interval, 1,
+    'preload', now() - %(keep)s::interval, now() - %(keep)s::interval,
+    now() - %(keep)s::interval * (1 - g::float8 / %(count)s)
+FROM generate_series(1, %(count)s) AS g
+"""
+PRUNE = "SELECT xferity.prune_finished_jobs(%(keep)s::interval, 10000)"
+
+
 def run_soak(
-    dsn: str, workers: int, batch: int, seconds: float, interval: float, backlog: int
+    dsn: str,
+    workers: int,
+    batch: int,
+    seconds: float,
+    interval: float,
+    backlog: int,
+    finished: int = 0,
+    keep: str = "30 minutes",
+    prune_every: float = 5.0,
 ) -> tuple[RunResult, list[float]]:
+    """Workers drain while a producer refills the backlog (enqueue_jobs) and a janitor runs
+    prune_finished_jobs(keep) every prune_every seconds. `finished` finished jobs are preloaded
+    with finish times spread over the last `keep`, so that pruning holds the finished count
+    about there: the claim works beside a table of that many finished jobs throughout."""
     truncate(dsn, FUNCTIONS)
     with connect(dsn) as conn:
-        conn.execute(ENQUEUE, {"count": backlog})
+        if finished:
+            conn.execute(PRELOAD_FINISHED_SPREAD, {"count": finished, "keep": keep})
+        conn.execute(ENQUEUE_SET, {"count": backlog})
+    vacuum(dsn, FUNCTIONS)
     stop_at = time.monotonic() + seconds
     counter_lock = threading.Lock()
     completed = [0]
+    pruned = [0]
 
     def count(n: int) -> None:
         with counter_lock:
@@ -325,14 +374,27 @@ def run_soak(
                 ).fetchone()
                 missing = backlog - int(row[0]) if row else 0
                 if missing > backlog // 10:
-                    conn.execute(ENQUEUE, {"count": missing})
+                    conn.execute(ENQUEUE_SET, {"count": missing})
                 time.sleep(0.05)
+
+    def prune() -> None:
+        with connect(dsn) as conn:
+            while time.monotonic() < stop_at:
+                while True:
+                    row = conn.execute(PRUNE, {"keep": keep}).fetchone()
+                    pruned[0] += int(row[0]) if row else 0
+                    if not row or row[0] < 10000 or time.monotonic() >= stop_at:
+                        break
+                time.sleep(prune_every)
 
     start = threading.Barrier(workers + 1)
     rates: list[float] = []
     latencies: list[float] = []
-    with ThreadPoolExecutor(workers + 1) as pool:
+    stamps: list[float] = []
+    per_worker_stamps: list[list[float]] = [[] for _ in range(workers)]
+    with ThreadPoolExecutor(workers + 2) as pool:
         producer = pool.submit(produce)
+        janitor = pool.submit(prune)
         futures = [
             pool.submit(
                 worker_loop,
@@ -343,6 +405,7 @@ def run_soak(
                 start,
                 stop_at,
                 count,
+                per_worker_stamps[n],
             )
             for n in range(workers)
         ]
@@ -360,14 +423,27 @@ def run_soak(
             last = now_done
             next_tick += interval
         producer.result()
-        for future in futures:
+        janitor.result()
+        for n, future in enumerate(futures):
             latencies.extend(future.result()[1])
+            stamps.extend(per_worker_stamps[n])
     total_seconds = time.monotonic() - began
+    with connect(dsn) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM xferity.jobs WHERE state IN ('completed', 'failed')"
+        ).fetchone()
+        finished_at_end = int(row[0]) if row else 0
     # Start and end: the mean of the first and of the last fifth of the intervals, so that
     # one interval that met an autovacuum run or a checkpoint does not decide the ratio.
     edge = max(1, len(rates) // 5)
     start_rate = statistics.mean(rates[:edge]) if rates else float("nan")
     end_rate = statistics.mean(rates[-edge:]) if rates else float("nan")
+    # Claim p99 drift: the claims of the last fifth of the run against those of the first.
+    fifth = total_seconds / 5
+    first = [lat for lat, at in zip(latencies, stamps, strict=True) if at < began + fifth]
+    final = [lat for lat, at in zip(latencies, stamps, strict=True) if at >= stop_at - fifth]
+    first_p99 = percentile(first, 0.99) * 1000
+    final_p99 = percentile(final, 0.99) * 1000
     result = RunResult(
         variant="soak",
         workers=workers,
@@ -382,9 +458,147 @@ def run_soak(
             "start_jobs_per_second": start_rate,
             "end_jobs_per_second": end_rate,
             "end_to_start_ratio": end_rate / start_rate if start_rate else float("nan"),
+            "first_fifth_claim_p99_ms": first_p99,
+            "last_fifth_claim_p99_ms": final_p99,
+            "claim_p99_drift": final_p99 / first_p99 if first_p99 else float("nan"),
+            "finished_jobs_preloaded": finished,
+            "finished_jobs_at_end": finished_at_end,
+            "pruned": pruned[0],
         },
     )
     return result, rates
+
+
+# -- the flat claim at scale (mode "scale") -----------------------------------------------
+
+SCALE_CLAIM = "SELECT id FROM xferity.claim_job('scale', %(queues)s, 1)"
+SCALE_FINISH = "SELECT xferity.complete_jobs(%(ids)s, 'scale')"
+# Rows as the functions would leave them, written straight into the table.
+SCALE_DUE_SMALL = """
+INSERT INTO xferity.jobs (queue, kind, payload, run_at, created_at)
+SELECT 'small', 'bench', jsonb_build_object('n', g),
+    now() - interval '10 minutes' + g * interval '1 millisecond', now() - interval '10 minutes'
+FROM generate_series(1, 10000) AS g
+"""
+SCALE_OTHER_QUEUE = """
+INSERT INTO xferity.jobs (queue, kind, payload, run_at, created_at)
+SELECT 'default', 'bench', jsonb_build_object('n', g),
+    now() - interval '2 hours' + g * interval '1 microsecond', now() - interval '2 hours'
+FROM generate_series(1, %(count)s) AS g
+"""
+SCALE_FUTURE = """
+INSERT INTO xferity.jobs (queue, kind, payload, priority, run_at, created_at)
+SELECT CASE WHEN g %% 2 = 0 THEN 'small' ELSE 'default' END, 'bench', jsonb_build_object('n', g),
+    10, now() + interval '1 day' + g * interval '1 microsecond', now()
+FROM generate_series(1, %(count)s) AS g
+"""
+SCALE_FINISHED = """
+INSERT INTO xferity.jobs (
+    queue, kind, payload, state, run_at, attempt, locked_by, locked_at, created_at, finished_at
+)
+SELECT CASE WHEN g %% 2 = 0 THEN 'small' ELSE 'default' END, 'bench', jsonb_build_object('n', g),
+    'completed', now() - interval '2 hours', 1, 'preload', now() - interval '2 hours',
+    now() - interval '2 hours', now() - interval '1 hour'
+FROM generate_series(1, %(count)s) AS g
+"""
+SCALE_CASES: dict[str, tuple[str, ...]] = {
+    "other queue's older due backlog": (SCALE_OTHER_QUEUE,),
+    "jobs due tomorrow at higher priority": (SCALE_FUTURE,),
+    "finished jobs": (SCALE_FINISHED,),
+    "all three": (SCALE_OTHER_QUEUE, SCALE_FUTURE, SCALE_FINISHED),
+}
+
+
+def measure_claims(
+    dsn: str, queues: list[str] | None, claims: int, rounds: int
+) -> tuple[float, float, float]:
+    """Median over rounds of the claim p50 and p99 and of the claim+complete p50, in ms."""
+    p50s: list[float] = []
+    p99s: list[float] = []
+    pairs: list[float] = []
+    with connect(dsn) as conn:
+        params: dict[str, object] = {"queues": queues}
+        for _ in range(50):  # warm the plan cache and the buffers
+            ids = [row[0] for row in conn.execute(SCALE_CLAIM, params)]
+            conn.execute(SCALE_FINISH, {"ids": ids})
+        for _ in range(rounds):
+            claim_times: list[float] = []
+            pair_times: list[float] = []
+            for _ in range(claims):
+                began = time.perf_counter()
+                ids = [row[0] for row in conn.execute(SCALE_CLAIM, params)]
+                claimed = time.perf_counter()
+                conn.execute(SCALE_FINISH, {"ids": ids})
+                claim_times.append(claimed - began)
+                pair_times.append(time.perf_counter() - began)
+                if not ids:
+                    raise RuntimeError("scale: the claim found nothing; raise the due backlog")
+            p50s.append(percentile(claim_times, 0.50))
+            p99s.append(percentile(claim_times, 0.99))
+            pairs.append(percentile(pair_times, 0.50))
+    return (
+        statistics.median(p50s) * 1000,
+        statistics.median(p99s) * 1000,
+        statistics.median(pairs) * 1000,
+    )
+
+
+def run_scale(
+    dsn: str, backlogs: Sequence[int], claims: int, rounds: int
+) -> list[dict[str, object]]:
+    def prepare(*loads: tuple[str, int]) -> None:
+        truncate(dsn, FUNCTIONS)
+        with connect(dsn) as conn:
+            conn.execute(SCALE_DUE_SMALL)
+            for query, count in loads:
+                conn.execute(query, {"count": count})
+        vacuum(dsn, FUNCTIONS)
+
+    rows: list[dict[str, object]] = []
+
+    def record(case: str, backlog: int, queues: list[str] | None) -> None:
+        p50, p99, pair = measure_claims(dsn, queues, claims, rounds)
+        base = rows[0]["claim_p50_ms"] if rows else p50
+        row = {
+            "case": case,
+            "backlog": backlog,
+            "queues": "small" if queues else "all",
+            "claim_p50_ms": p50,
+            "claim_p99_ms": p99,
+            "claim_complete_p50_ms": pair,
+            "ratio_to_baseline": p50 / float(str(base)),
+        }
+        rows.append(row)
+        print(
+            f"  {case:<40} {backlog:>8} {row['queues']:<5} p50 {p50:7.3f} ms "
+            f"({row['ratio_to_baseline']:.2f}x)",
+            file=sys.stderr,
+        )
+
+    prepare()
+    record("baseline: 10k due jobs", 0, ["small"])
+    for backlog in backlogs:
+        for case, loads in SCALE_CASES.items():
+            prepare(*((query, backlog) for query in loads))
+            record(case, backlog, ["small"])
+            if case == "jobs due tomorrow at higher priority":
+                record(case, backlog, None)
+    return rows
+
+
+def print_scale(rows: list[dict[str, object]]) -> None:
+    print("\nFlat claim: one worker, claim 1 + complete 1 on queue small (10k due jobs)")
+    print(
+        "| case | jobs it cannot take | claims from | claim p50 ms | ratio | p99 ms | "
+        "claim+complete p50 ms |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(
+            f"| {r['case']} | {r['backlog']:,} | {r['queues']} | {r['claim_p50_ms']:.3f} | "
+            f"{r['ratio_to_baseline']:.2f}x | {r['claim_p99_ms']:.3f} | "
+            f"{r['claim_complete_p50_ms']:.3f} |"
+        )
 
 
 # -- output -------------------------------------------------------------------------------
@@ -421,7 +635,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--mode",
         default="throughput",
-        help="comma-separated: throughput, latency, soak (default: throughput)",
+        help="comma-separated: throughput, latency, scale, soak (default: throughput)",
     )
     parser.add_argument("--jobs", type=int, default=20_000, help="jobs per throughput run")
     parser.add_argument("--workers", type=int_list, default=[16], help="e.g. 1,4,16")
@@ -431,7 +645,25 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--finished", type=int, default=1_000_000)
     parser.add_argument("--latency-claims", type=int, default=2_000, help="claims per round")
     parser.add_argument("--latency-rounds", type=int, default=3, help="rounds per pending count")
+    parser.add_argument(
+        "--scale-backlog",
+        type=int_list,
+        default=[200_000, 1_000_000],
+        help="scale mode: sizes of the backlog the claim cannot take (default 200000,1000000)",
+    )
+    parser.add_argument("--scale-claims", type=int, default=1_000, help="claims per round")
+    parser.add_argument("--scale-rounds", type=int, default=3, help="rounds per case")
     parser.add_argument("--soak-seconds", type=float, default=300)
+    parser.add_argument(
+        "--soak-minutes", type=float, default=None, help="soak length (overrides --soak-seconds)"
+    )
+    parser.add_argument(
+        "--soak-finished",
+        type=int,
+        default=1_000_000,
+        help="finished jobs kept beside the soak (pruned to about this many)",
+    )
+    parser.add_argument("--soak-keep", default="30 minutes", help="prune_finished_jobs older_than")
     parser.add_argument("--soak-interval", type=float, default=10)
     parser.add_argument("--soak-workers", type=int, default=4)
     parser.add_argument("--soak-batch", type=int, default=10)
@@ -444,10 +676,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     args = parser.parse_args(argv)
     modes = {m.strip() for m in args.mode.split(",") if m.strip()}
-    unknown = modes - {"throughput", "latency", "soak"}
+    unknown = modes - {"throughput", "latency", "scale", "soak"}
     if unknown:
         parser.error(f"unknown mode(s): {', '.join(sorted(unknown))}")
     args.modes = modes
+    if args.soak_minutes is not None:
+        args.soak_seconds = args.soak_minutes * 60
     return args
 
 
@@ -517,6 +751,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{results[-1].claim_p99_ms / results[0].claim_p99_ms:.2f}x"
                 )
             report["latency"] = [asdict(r) for r in results]
+        if "scale" in args.modes:
+            rows = run_scale(args.dsn, args.scale_backlog, args.scale_claims, args.scale_rounds)
+            print_scale(rows)
+            report["scale"] = rows
         if "soak" in args.modes:
             result, rates = run_soak(
                 args.dsn,
@@ -525,6 +763,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.soak_seconds,
                 args.soak_interval,
                 args.soak_backlog,
+                args.soak_finished,
+                args.soak_keep,
             )
             print_table(f"Soak ({args.soak_seconds:.0f}s)", [result])
             print(
@@ -532,6 +772,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"end {result.extra['end_jobs_per_second']:.0f} jobs/s "
                 f"(means of the first and last fifth of the intervals), "
                 f"end/start {result.extra['end_to_start_ratio']:.2f}x"
+            )
+            print(
+                f"  claim p99: first fifth {result.extra['first_fifth_claim_p99_ms']:.3f} ms, "
+                f"last fifth {result.extra['last_fifth_claim_p99_ms']:.3f} ms, "
+                f"drift {result.extra['claim_p99_drift']:.2f}x; finished jobs kept: "
+                f"{result.extra['finished_jobs_preloaded']} at start, "
+                f"{result.extra['finished_jobs_at_end']} at end "
+                f"({result.extra['pruned']} pruned)"
             )
             report["soak"] = {**asdict(result), "interval_rates": rates}
     finally:
