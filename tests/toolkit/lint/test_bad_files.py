@@ -11,7 +11,7 @@ from xferity_schema.lint.engine import lint
 
 GOOD = (
     "-- Add a note column\nALTER TABLE xferity.jobs ADD COLUMN note text;\n"
-    "COMMENT ON COLUMN xferity.jobs.note IS 'Free text.';\n"
+    "COMMENT ON COLUMN xferity.jobs.note IS '[public] Free text.';\n"
 )
 
 
@@ -20,7 +20,7 @@ def _set(tmp_path: Path) -> Path:
     migrations.mkdir()
     (migrations / "0001_jobs.sql").write_text(
         "-- Jobs\nCREATE TABLE xferity.jobs (id bigint PRIMARY KEY);\n"
-        "COMMENT ON TABLE xferity.jobs IS 'Jobs.';\nCOMMENT ON COLUMN xferity.jobs.id IS 'Key.';\n",
+        "COMMENT ON TABLE xferity.jobs IS 'Jobs.';\nCOMMENT ON COLUMN xferity.jobs.id IS '[public] Key.';\n",
         encoding="utf-8",
     )
     return migrations

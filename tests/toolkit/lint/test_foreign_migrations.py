@@ -75,8 +75,8 @@ def test_a_migration_of_many_thousand_statements(tmp_path: Path) -> None:
         "-- Seed rows, as a generated data migration does",
         "CREATE TABLE xferity.big (id bigint PRIMARY KEY, label text);",
         "COMMENT ON TABLE xferity.big IS 'Rows.';",
-        "COMMENT ON COLUMN xferity.big.id IS 'Key.';",
-        "COMMENT ON COLUMN xferity.big.label IS 'Label.';",
+        "COMMENT ON COLUMN xferity.big.id IS '[public] Key.';",
+        "COMMENT ON COLUMN xferity.big.label IS '[public] Label.';",
     ]
     lines += [f"INSERT INTO xferity.big (id, label) VALUES ({i}, 'row {i}');" for i in range(6000)]
     lines.append("LOCK TABLE xferity.big;")  # new in this migration: no lock finding
