@@ -47,17 +47,17 @@ CREATE TABLE IF NOT EXISTS xferity.schema_migrations (
 COMMENT ON TABLE xferity.schema_migrations IS
 'One row per applied migration, written in the same transaction as the migration itself.';
 COMMENT ON COLUMN xferity.schema_migrations.migration_id IS
-'File name without .sql, e.g. 0001_bootstrap.';
+'[public] File name without .sql, e.g. 0001_bootstrap.';
 COMMENT ON COLUMN xferity.schema_migrations.content_sha256 IS
-'sha256 of the migration file''s bytes when applied; a mismatch later is drift.';
+'[public] sha256 of the migration file''s bytes when applied; a mismatch later is drift.';
 COMMENT ON COLUMN xferity.schema_migrations.applied_at IS
-'When the migration committed.';
+'[public] When the migration committed.';
 COMMENT ON COLUMN xferity.schema_migrations.applied_by IS
-'Database role that applied it.';
+'[public] Database role that applied it.';
 COMMENT ON COLUMN xferity.schema_migrations.execution_ms IS
-'Wall time the migration''s statements took, in milliseconds.';
+'[public] Wall time the migration''s statements took, in milliseconds.';
 COMMENT ON COLUMN xferity.schema_migrations.toolkit_version IS
-'xferity-schema version that applied it.';
+'[public] xferity-schema version that applied it.';
 
 CREATE TABLE IF NOT EXISTS xferity.schema_migration_log (
     log_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -71,15 +71,15 @@ CREATE TABLE IF NOT EXISTS xferity.schema_migration_log (
 
 COMMENT ON TABLE xferity.schema_migration_log IS
 'Append-only history of apply and rollback operations, for audits.';
-COMMENT ON COLUMN xferity.schema_migration_log.log_id IS 'Surrogate key.';
-COMMENT ON COLUMN xferity.schema_migration_log.migration_id IS 'Migration the operation ran.';
-COMMENT ON COLUMN xferity.schema_migration_log.operation IS 'apply or rollback.';
+COMMENT ON COLUMN xferity.schema_migration_log.log_id IS '[public] Surrogate key.';
+COMMENT ON COLUMN xferity.schema_migration_log.migration_id IS '[public] Migration the operation ran.';
+COMMENT ON COLUMN xferity.schema_migration_log.operation IS '[public] apply or rollback.';
 COMMENT ON COLUMN xferity.schema_migration_log.content_sha256 IS
-'sha256 of the file that ran.';
-COMMENT ON COLUMN xferity.schema_migration_log.logged_at IS 'When the operation committed.';
-COMMENT ON COLUMN xferity.schema_migration_log.db_user IS 'Database role that ran it.';
+'[public] sha256 of the file that ran.';
+COMMENT ON COLUMN xferity.schema_migration_log.logged_at IS '[public] When the operation committed.';
+COMMENT ON COLUMN xferity.schema_migration_log.db_user IS '[public] Database role that ran it.';
 COMMENT ON COLUMN xferity.schema_migration_log.client_host IS
-'Host name of the machine that ran xferity-schema.';
+'[public] Host name of the machine that ran xferity-schema.';
 
 -- name: select_applied_migrations
 SELECT migration_id, content_sha256, applied_at, applied_by, execution_ms
