@@ -20,7 +20,8 @@ def _set(tmp_path: Path) -> Path:
     migrations.mkdir()
     (migrations / "0001_jobs.sql").write_text(
         "-- Jobs\nCREATE TABLE xferity.jobs (id bigint PRIMARY KEY);\n"
-        "COMMENT ON TABLE xferity.jobs IS 'Jobs.';\nCOMMENT ON COLUMN xferity.jobs.id IS '[public] Key.';\n",
+        "COMMENT ON TABLE xferity.jobs IS 'Jobs.';\n"
+        "COMMENT ON COLUMN xferity.jobs.id IS '[public] Key.';\n",
         encoding="utf-8",
     )
     return migrations
