@@ -1,0 +1,23 @@
+"""The CLI's promise for bad input: one `error:` line on stderr, a non-zero exit, no traceback."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Outcome(Protocol):
+    exit_code: int
+    stderr: str
+
+
+def assert_one_error_line(result: Outcome, *expected: str) -> str:
+    """Return the error line after checking it is the only line and names every `expected`."""
+    assert result.exit_code != 0, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("error: ")]
+    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    for text in expected:
+        assert text in errors[0], errors[0]
+    assert ";;" not in errors[0], errors[0]
+    return errors[0]
