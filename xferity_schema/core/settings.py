@@ -84,6 +84,8 @@ def parse_dsn(dsn: str, environ: Mapping[str, str], origin: str) -> str:
         params: dict[str, Any] = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(f"malformed DSN in {origin}: {_scrub(str(exc))}") from None
+    except UnicodeError:  # undecodable bytes in argv arrive as lone surrogates
+        raise ConfigError(f"malformed DSN in {origin}: not valid UTF-8") from None
     return _with_defaults(params, environ)
 
 
@@ -100,6 +102,8 @@ def _with_defaults(params: dict[str, Any], environ: Mapping[str, str]) -> str:
         return make_conninfo("", **params)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(f"invalid connection setting: {_scrub(str(exc))}") from None
+    except UnicodeError:
+        raise ConfigError("invalid connection setting: not valid UTF-8") from None
 
 
 def is_local_host(host: str) -> bool:

@@ -8,16 +8,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xferity_schema.core.db import Connection, connect
+from xferity_schema.core.errors import MigrationSetError
 from xferity_schema.core.paths import migrations_dir as default_migrations_dir
 from xferity_schema.core.progress import Progress
 from xferity_schema.core.settings import ConnectionTarget, resolve_target
-from xferity_schema.migrate.files import Migration, read_migration_set
+from xferity_schema.migrate.files import Migration, numbering_gaps, read_migration_set
 from xferity_schema.migrate.owner import become_owner
 from xferity_schema.migrate.runner import (
     ApplyReport,
     MigrationState,
+    RollbackPlan,
+    RollbackReport,
     apply_migrations,
+    plan_rollback,
     read_state,
+    refuse_pooled_connection,
+    rollback_migrations,
 )
 from xferity_schema.servers import embedded
 
@@ -33,14 +39,37 @@ class CommandSession:
         return read_state(self.conn, self.migrations)
 
     def apply(
-        self, lock_timeout_seconds: float, owner_role: str, statement_lock_timeout_ms: int
+        self,
+        lock_timeout_seconds: float,
+        owner_role: str,
+        statement_lock_timeout_ms: int,
+        allow_out_of_order: bool = False,
     ) -> ApplyReport:
+        refuse_pooled_connection(self.conn)  # before SET ROLE: nothing may leak into a pool
         become_owner(self.conn, owner_role, self.progress)
         return apply_migrations(
             self.conn,
             self.migrations,
             lock_timeout_seconds=lock_timeout_seconds,
             statement_lock_timeout_ms=statement_lock_timeout_ms,
+            allow_out_of_order=allow_out_of_order,
+            progress=self.progress,
+        )
+
+    def plan_rollback(self, to: str | None, steps: int | None) -> RollbackPlan:
+        return plan_rollback(self.conn, self.migrations, to=to, steps=steps)
+
+    def rollback(
+        self, to: str | None, steps: int | None, lock_timeout_seconds: float, owner_role: str
+    ) -> RollbackReport:
+        refuse_pooled_connection(self.conn)
+        become_owner(self.conn, owner_role, self.progress)
+        return rollback_migrations(
+            self.conn,
+            self.migrations,
+            to=to,
+            steps=steps,
+            lock_timeout_seconds=lock_timeout_seconds,
             progress=self.progress,
         )
 
@@ -52,7 +81,18 @@ def open_session(
     migrations_dir: Path | None,
     progress: Progress,
 ) -> Iterator[CommandSession]:
-    migrations = read_migration_set(migrations_dir or default_migrations_dir())
+    directory = migrations_dir or default_migrations_dir()
+    migrations = read_migration_set(directory)
+    if not migrations:
+        raise MigrationSetError(
+            f"no migration files in {directory} (wrong --migrations-dir?); nothing to compare "
+            f"the database with"
+        )
+    for after, before in numbering_gaps(migrations):
+        progress(
+            f"warning: migration numbers skip from {after:04d} to {before:04d} in {directory} "
+            f"(a file missing, or not yet merged?)"
+        )
     target = resolve_target(dsn, config_path)
     for warning in target.warnings if target else ():
         progress(warning)
