@@ -41,7 +41,9 @@ def sample_data(
         ]
     for table, primary_key in tables:
         identifier = sql.Identifier(schema, table)
-        count_row = conn.execute(QUERIES["count_rows"].format(table=identifier)).fetchone()
+        count_row = conn.execute(
+            QUERIES["count_rows"].format(table=identifier)
+        ).fetchone()
         key = (keys or {}).get(table, primary_key)
         rows: list[dict[str, Any]] = []
         if key:

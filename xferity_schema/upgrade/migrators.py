@@ -119,7 +119,11 @@ class RoleModelMigrator:
     @contextmanager
     def _as_migrator(self, server: ScratchServer, dbname: str) -> Iterator[Connection]:
         with psycopg.connect(server.superuser_dsn(dbname), autocommit=True) as conn:
-            conn.execute(QUERIES["set_role"].format(role=sql.Identifier(self.names.migrator)))
+            conn.execute(
+                QUERIES["set_role"].format(
+                    role=sql.Identifier(self.names.migrator)
+                )
+            )
             become_owner(conn, self.names.owner, silent)
             yield conn
 
