@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import yaml
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xferity_schema.core.errors import ConfigError
@@ -194,6 +193,8 @@ def _target_from_config(path: Path, environ: Mapping[str, str]) -> ConnectionTar
 
 
 def _read_postgres_block(path: Path) -> dict[str, Any]:
+    import yaml  # deferred: only a --config run pays for the YAML parser
+
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:

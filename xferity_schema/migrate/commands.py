@@ -12,7 +12,6 @@ from xferity_schema.core.contract import DEFAULT_ROLE_NAMES
 from xferity_schema.core.edge import one_line_errors
 from xferity_schema.core.errors import UsageError, XferitySchemaError
 from xferity_schema.core.options import connection_options, json_option, progress_printer
-from xferity_schema.migrate.demo import load_demo_data
 from xferity_schema.migrate.files import numbering_gaps
 from xferity_schema.migrate.session import CommandSession, open_session
 from xferity_schema.migrate.status import render_status, status_exit_code, status_json
@@ -131,6 +130,8 @@ def seed(
     dsn: str | None, config_path: Path | None, migrations_dir: Path | None, demo: bool, reset: bool
 ) -> None:
     """Fill every table with realistic demo rows (all files load, or none)."""
+    from xferity_schema.migrate.demo import load_demo_data  # deferred: status need not pay
+
     with open_session(dsn, config_path, migrations_dir, progress_printer(False)) as session:
         state = session.state()
         state.refuse_if_unsafe()

@@ -25,7 +25,6 @@ from xferity_schema.migrate.runner import (
     refuse_pooled_connection,
     rollback_migrations,
 )
-from xferity_schema.servers import embedded
 
 
 @dataclass
@@ -97,6 +96,8 @@ def open_session(
     for warning in target.warnings if target else ():
         progress(warning)
     if target is None:
+        from xferity_schema.servers import embedded  # deferred: only when nothing is configured
+
         target, started = embedded.ensure_embedded_server()
         verb = "started" if started else "reusing"
         progress(
