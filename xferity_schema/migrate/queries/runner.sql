@@ -92,13 +92,14 @@ ORDER BY migration_id;
 
 -- name: missing_tracking_columns
 -- Columns added to the tracking table after its first release.
-SELECT count(*) FILTER (WHERE NOT EXISTS (
-    SELECT FROM pg_catalog.pg_attribute AS a
-    WHERE a.attrelid = 'xferity.schema_migrations'::regclass
-        AND a.attname = wanted.column_name
+SELECT count(*)
+FROM (VALUES ('out_of_order'), ('rollback_sha256')) AS wanted (column_name)
+LEFT JOIN pg_catalog.pg_attribute AS a
+    ON
+        a.attrelid = 'xferity.schema_migrations'::regclass
+        AND wanted.column_name = a.attname
         AND NOT a.attisdropped
-))
-FROM (VALUES ('out_of_order'), ('rollback_sha256')) AS wanted (column_name);
+WHERE a.attname IS NULL;
 
 -- name: upgrade_tracking_tables
 -- Idempotent, run under the migration lock only when a column is missing.
