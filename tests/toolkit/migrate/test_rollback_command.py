@@ -9,6 +9,7 @@ import psycopg
 
 from tests.cli_support import run_cli, write_migrations
 from tests.support.one_line import assert_one_error_line
+from xferity_schema.migrate.runner import MIGRATION_LOCK_KEY
 
 SET = {
     "0001_base.sql": "CREATE TABLE public.rb_base (id int);\n",
@@ -150,4 +151,24 @@ def test_bad_ranges_are_one_line(fresh_db: str, tmp_path: Path) -> None:
     ]:
         result = run_cli("rollback", *args, "--dsn", fresh_db, "--migrations-dir", str(directory))
         assert_one_error_line(result, expected)
+    assert len(applied(fresh_db)) == 4
+
+
+def test_rollback_takes_the_migration_lock(fresh_db: str, tmp_path: Path) -> None:
+    directory = applied_set(fresh_db, tmp_path)
+    with psycopg.connect(fresh_db, autocommit=True, application_name="other-apply") as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK_KEY,))
+        result = run_cli(
+            "rollback",
+            "--steps",
+            "1",
+            "--lock-timeout",
+            "0.3",
+            "--dsn",
+            fresh_db,
+            "--migrations-dir",
+            str(directory),
+        )
+    assert result.exit_code == 5
+    assert_one_error_line(result, "held the migration lock", "other-apply from 127.0.0.1:")
     assert len(applied(fresh_db)) == 4
