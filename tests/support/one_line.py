@@ -6,8 +6,11 @@ from typing import Protocol
 
 
 class Outcome(Protocol):
-    exit_code: int
-    stderr: str
+    @property
+    def exit_code(self) -> int: ...
+
+    @property
+    def stderr(self) -> str: ...
 
 
 def assert_one_error_line(result: Outcome, *expected: str) -> str:

@@ -26,7 +26,7 @@ BASE = {"0001_base.sql": "CREATE TABLE public.orphan_base (id int);\n"}
 
 def query(dsn: str, text: str, params: tuple[object, ...] = ()) -> object:
     with psycopg.connect(dsn) as conn:
-        row = conn.execute(text, params).fetchone()  # type: ignore[arg-type]
+        row = conn.execute(text, params).fetchone()
         return None if row is None else row[0]
 
 
