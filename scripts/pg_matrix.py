@@ -52,7 +52,8 @@ class Step:
 
 
 def log(message: str) -> None:
-    print(f"[pg_matrix] {message}", flush=True)
+    """Progress on stderr, so that `--bin-dir N` prints only the directory on stdout."""
+    print(f"[pg_matrix] {message}", file=sys.stderr, flush=True)
 
 
 # -- fetching ---------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ COMMANDS = {
     "hash": "xferity_schema.lint.commands:hash_command",
     "new": "xferity_schema.lint.commands:new_command",
     "embedded": "xferity_schema.servers.commands:embedded_group",
+    "jobs": "xferity_schema.jobs.commands:jobs_group",
+    "docs": "xferity_schema.reference.commands:docs_command",
 }
 
 

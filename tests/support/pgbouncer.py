@@ -1,5 +1,8 @@
-"""A real PgBouncer (Debian's package) in transaction mode in front of the test server, run as
-the unprivileged server user (PgBouncer refuses to run as root)."""
+"""A real PgBouncer (Debian's package) in transaction mode in front of the test server.
+
+Started by `running_pgbouncer(server_dsn)`; tests skip with a reason
+when the binary is missing (`apt-get install pgbouncer`). As root it runs as the same
+unprivileged user as the test servers."""
 
 from __future__ import annotations
 
@@ -13,98 +16,102 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xferity_schema.servers.local import ensure_server_user, free_port
 
 
-def pgbouncer_binary() -> str | None:
-    return shutil.which("pgbouncer") or next(
-        (p for p in ("/usr/sbin/pgbouncer", "/usr/bin/pgbouncer") if os.access(p, os.X_OK)), None
-    )
-
-
 @dataclass(frozen=True)
-class Bouncer:
+class PgBouncer:
+    host: str
     port: int
-    server_params: dict[str, Any]
+    admin_log: Path
 
-    def dsn(self, dbname: str) -> str:
-        """A client DSN to `dbname` through the pooler (TCP, same user and password)."""
+    def dsn(self, server_dsn: str) -> str:
+        """`server_dsn`'s database and user, reached through the pooler."""
+        params = conninfo_to_dict(server_dsn)
         return make_conninfo(
             "",
-            **{**self.server_params, "host": "127.0.0.1", "port": self.port, "dbname": dbname},
+            host=self.host,
+            port=str(self.port),
+            dbname=str(params.get("dbname", "postgres")),
+            user=str(params.get("user", "postgres")),
+            connect_timeout="10",
         )
 
 
-def _identity() -> dict[str, Any]:
-    if os.geteuid() != 0:
-        return {}
-    entry = ensure_server_user()
-    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+def pgbouncer_binary() -> str | None:
+    return shutil.which("pgbouncer") or (
+        "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
+    )
 
 
 @contextmanager
-def running_pgbouncer(server_dsn: str, *, pool_size: int = 3) -> Iterator[Bouncer]:
-    """Start PgBouncer (transaction pooling, `pool_size` server connections per database and
-    user) in front of the server of `server_dsn`; stop it afterwards."""
+def running_pgbouncer(server_dsn: str, pool_size: int = 4) -> Iterator[PgBouncer]:
+    """Transaction pooling, `pool_size` server connections per database/user pair: many
+    clients share few sessions, as in production."""
     binary = pgbouncer_binary()
-    assert binary is not None
-    params = conninfo_to_dict(server_dsn)
+    if binary is None:
+        pytest.skip("needs PgBouncer: scripts/install_test_deps.sh (apt-get install pgbouncer)")
+    server = conninfo_to_dict(server_dsn)
+    host = str(server.get("host") or "127.0.0.1")
+    if host.startswith("/"):
+        pytest.skip("the test server listens on a Unix socket only; PgBouncer needs TCP here")
     port = free_port()
     root = Path(tempfile.mkdtemp(prefix="xferity-pgbouncer-"))
-    (root / "userlist.txt").write_text(
-        f'"{params["user"]}" "{params.get("password", "")}"\n', encoding="utf-8"
+    target = (
+        f"host={host} port={server.get('port', 5432)} user={server.get('user', 'postgres')}"
+        + (f" password={server['password']}" if server.get("password") else "")
     )
-    (root / "pgbouncer.ini").write_text(
-        "[databases]\n"
-        f"* = host={params['host']} port={params['port']}\n"
-        "[pgbouncer]\n"
-        "listen_addr = 127.0.0.1\n"
-        f"listen_port = {port}\n"
-        "unix_socket_dir =\n"
-        "auth_type = plain\n"
-        f"auth_file = {root / 'userlist.txt'}\n"
-        "pool_mode = transaction\n"
-        f"default_pool_size = {pool_size}\n"
-        "max_client_conn = 200\n"
-        "server_reset_query =\n"
-        "ignore_startup_parameters = extra_float_digits,options\n"
-        f"logfile = {root / 'pgbouncer.log'}\n",
+    config = root / "pgbouncer.ini"
+    config.write_text(
+        "\n".join(
+            [
+                "[databases]",
+                f"* = {target}",
+                "[pgbouncer]",
+                "listen_addr = 127.0.0.1",
+                f"listen_port = {port}",
+                "unix_socket_dir =",
+                "auth_type = any",
+                "pool_mode = transaction",
+                f"default_pool_size = {pool_size}",
+                "max_client_conn = 500",
+                f"logfile = {root / 'pgbouncer.log'}",
+                f"pidfile = {root / 'pgbouncer.pid'}",
+                "",
+            ]
+        ),
         encoding="utf-8",
     )
-    identity = _identity()
-    if identity:
-        for path in (root, *root.iterdir()):
-            os.chown(path, identity["user"], identity["group"])
-    process = subprocess.Popen(
-        [binary, str(root / "pgbouncer.ini")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        cwd="/",
-        **identity,
-    )
+    command = [binary, str(config)]
+    if os.geteuid() == 0:
+        user = ensure_server_user()
+        os.chown(root, user.pw_uid, user.pw_gid)
+        os.chown(config, user.pw_uid, user.pw_gid)
+        config.chmod(0o600)
+        command = [binary, "-u", user.pw_name, str(config)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        _wait_for_port(port, process, root)
-        yield Bouncer(port, params)
+        _wait_until_listening(port, process)
+        yield PgBouncer("127.0.0.1", port, root / "pgbouncer.log")
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
         shutil.rmtree(root, ignore_errors=True)
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], root: Path) -> None:
+def _wait_until_listening(port: int, process: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            log = (
-                (root / "pgbouncer.log").read_text(errors="replace")
-                if (root / "pgbouncer.log").exists()
-                else ""
-            )
-            raise RuntimeError(f"pgbouncer exited {process.returncode}: {log[-500:]}")
+            output = process.stdout.read() if process.stdout else ""
+            raise RuntimeError(f"pgbouncer exited at start: {output.strip()}")
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return

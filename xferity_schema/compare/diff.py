@@ -15,7 +15,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from xferity_schema.compare.snapshot import CHILD_KINDS, KINDS, SchemaSnapshot, Value
+from xferity_schema.compare.snapshot import (
+    CHILD_KINDS,
+    KINDS,
+    UNCOMPARED_ATTRIBUTES,
+    SchemaSnapshot,
+    Value,
+)
 from xferity_schema.core.errors import ExitCode
 
 SNIPPET_CONTEXT = 40
@@ -180,7 +186,7 @@ def strip_column_qualifiers(definition: str) -> str:
 
 
 def _equivalent(kind: str, attribute: str, a: Value, b: Value, straddles_16: bool) -> bool:
-    if a == b:
+    if a == b or attribute in UNCOMPARED_ATTRIBUTES:
         return True
     if (
         straddles_16

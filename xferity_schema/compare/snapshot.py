@@ -10,7 +10,9 @@ were created in and whichever PostgreSQL (14 to 18) they live on. So:
   extension versions;
 - the role that owns the schema is shown as `<schema owner>`, so databases migrated by
   differently named roles compare equal; every other role is compared by name;
-- data is never read: sequence values and the tracking tables' rows are not part of a schema.
+- data is never read: sequence values and the tracking tables' rows are not part of a schema;
+- a few attributes are read for the reference docs only and never compared
+  (UNCOMPARED_ATTRIBUTES: column positions, function bodies as written).
 
 The queries are in queries/snapshot.sql.
 """
@@ -71,6 +73,10 @@ CHILD_KINDS = frozenset({"column", "constraint", "trigger", "policy"})
 GRANTABLE_KINDS = frozenset({"schema", "table", "column", "sequence", "view", "function", "type"})
 # Deparsed SQL whose layout (line breaks, indentation) differs between server versions.
 DEFINITION_ATTRIBUTES = frozenset({"definition", "default_expr", "using_expr", "check_expr"})
+# Read for the reference docs (`xferity-schema docs`), never compared: a column's position
+# depends on history (the same columns in another order compare equal), and a function's body
+# as written is compared, layout aside, through its `definition`.
+UNCOMPARED_ATTRIBUTES = frozenset({"position", "body"})
 # Privileges a later server version gives owners implicitly (PostgreSQL 17: MAINTAIN).
 VERSION_DEPENDENT_OWNER_PRIVILEGES = frozenset({"MAINTAIN"})
 

@@ -44,18 +44,33 @@ _SQL_DIR_OPTION = click.option(
 @click.option(
     "--no-cache", is_flag=True, help="Re-run sqlfluff on every file (ignore .xferity-cache/lint)."
 )
+@click.option(
+    "--pg-bin",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Also apply each migration set to a throwaway PostgreSQL from this bin/ directory "
+    "(13 in CI) inside a rolled-back transaction; report what the server refuses.",
+)
 @one_line_errors
 def lint_command(
-    paths: tuple[Path, ...], fmt: str, released_sum: Path | None, no_cache: bool
+    paths: tuple[Path, ...],
+    fmt: str,
+    released_sum: Path | None,
+    no_cache: bool,
+    pg_bin: Path | None,
 ) -> None:
-    """Lint SQL: style (sqlfluff), migration safety (squawk) and our own rules.
+    """Lint SQL: style (sqlfluff), migration safety (squawk and set-aware lock rules), our own
+    rules with PostgreSQL 13 compatibility, and optionally a real server (--pg-bin).
 
     PATHS are files or directories (default: the repository's sql/). Exits 1 on any error."""
     from xferity_schema.lint.engine import lint as run_lint
     from xferity_schema.lint.report import render
 
     result = run_lint(
-        list(paths) or [repository_sql_dir()], released_sum=released_sum, use_cache=not no_cache
+        list(paths) or [repository_sql_dir()],
+        released_sum=released_sum,
+        use_cache=not no_cache,
+        pg_bin=pg_bin,
     )
     click.echo(render(result, "json" if fmt == "json" else "github" if fmt == "github" else "text"))
     sys.exit(1 if result.errors else 0)

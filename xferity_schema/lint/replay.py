@@ -297,3 +297,162 @@ def _has_primary_key(constraints: object) -> bool:
         isinstance(c, ast.Constraint) and c.contype == enums.ConstrType.CONSTR_PRIMARY
         for c in (constraints if isinstance(constraints, tuple | list) else ())
     )
+
+
+# --- the set's timeline, for the safety rules ----------------------------------------------------
+
+
+@dataclass
+class KnownTable:
+    created_in: Path
+    kind: str = "table"  # "table" or "matview"
+    columns: dict[str, str] = field(default_factory=dict)  # name -> declared type, "varchar(20)"
+
+
+@dataclass
+class Timeline:
+    """What the migrations replayed so far have built: which file created each table,
+    materialized view, index and enum value, each column's declared type, and which columns a
+    validated CHECK (col IS NOT NULL) already proves. Keys are unqualified lower-case names:
+    Xferity keeps everything in one schema."""
+
+    relations: dict[str, KnownTable] = field(default_factory=dict)
+    indexes: dict[str, Path] = field(default_factory=dict)
+    enums: dict[str, Path] = field(default_factory=dict)
+    enum_values: dict[tuple[str, str], Path] = field(default_factory=dict)
+    proven_not_null: set[tuple[str, str]] = field(default_factory=set)
+    unvalidated_checks: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def created_in(self, name: str | None, path: Path) -> bool:
+        """Whether the relation (or index) `name` was created by the file `path`."""
+        key = (name or "").lower()
+        table = self.relations.get(key)
+        return (table is not None and table.created_in == path) or self.indexes.get(key) == path
+
+    def column_type(self, table: str | None, column: str | None) -> str | None:
+        known = self.relations.get((table or "").lower())
+        return known.columns.get((column or "").lower()) if known else None
+
+    def columns_of_types(self, type_names: set[str]) -> dict[str, set[str]]:
+        """{type name: names of the columns declared with it} over every known table."""
+        found: dict[str, set[str]] = {}
+        for table in self.relations.values():
+            for column, declared in table.columns.items():
+                base = declared.removesuffix("[]").rsplit(".", 1)[-1]
+                if base in type_names:
+                    found.setdefault(base, set()).add(column)
+        return found
+
+    def apply(self, node: ast.Node, path: Path) -> None:
+        if isinstance(node, ast.CreateStmt) and node.relation is not None:
+            table = KnownTable(path)
+            for element in node.tableElts or ():
+                if isinstance(element, ast.ColumnDef) and element.colname:
+                    table.columns[element.colname.lower()] = type_text(element.typeName)
+            self.relations.setdefault((node.relation.relname or "").lower(), table)
+            for element in node.tableElts or ():
+                if isinstance(element, ast.Constraint):
+                    self._constraint(node.relation.relname, element)
+                elif isinstance(element, ast.ColumnDef):
+                    for constraint in element.constraints or ():
+                        if isinstance(constraint, ast.Constraint):
+                            self._constraint(node.relation.relname, constraint)
+        elif isinstance(node, ast.CreateTableAsStmt) and node.into and node.into.rel:
+            kind = "matview" if node.objtype == ObjectType.OBJECT_MATVIEW else "table"
+            self.relations[(node.into.rel.relname or "").lower()] = KnownTable(path, kind)
+        elif isinstance(node, ast.IndexStmt) and node.idxname:
+            self.indexes[node.idxname.lower()] = path
+        elif isinstance(node, ast.CreateEnumStmt):
+            name = (dotted_name(node.typeName) or [""])[-1].lower()
+            self.enums[name] = path
+            for value in node.vals or ():
+                if isinstance(value, ast.String):
+                    self.enum_values[(name, value.sval or "")] = path
+        elif isinstance(node, ast.AlterEnumStmt) and node.newVal and not node.oldVal:
+            name = (dotted_name(node.typeName) or [""])[-1].lower()
+            self.enum_values.setdefault((name, node.newVal), path)
+        elif isinstance(node, ast.AlterTableStmt) and node.relation is not None:
+            self._alter(node, node.relation.relname or "")
+        elif isinstance(node, ast.RenameStmt) and node.relation is not None and node.newname:
+            self._rename(node)
+        elif isinstance(node, ast.DropStmt):
+            for item in node.objects or ():
+                names = dotted_name(item) if isinstance(item, tuple | list) else []
+                if names:
+                    self.relations.pop(names[-1].lower(), None)
+
+    def _alter(self, node: ast.AlterTableStmt, table_name: str) -> None:
+        table = self.relations.get(table_name.lower())
+        for command in node.cmds or ():
+            if not isinstance(command, ast.AlterTableCmd):
+                continue
+            column = command.def_
+            if command.subtype == AlterTableType.AT_AddColumn and isinstance(column, ast.ColumnDef):
+                if table is not None and column.colname:
+                    table.columns[column.colname.lower()] = type_text(column.typeName)
+            elif command.subtype == AlterTableType.AT_AlterColumnType and isinstance(
+                column, ast.ColumnDef
+            ):
+                if table is not None and command.name:
+                    table.columns[command.name.lower()] = type_text(column.typeName)
+            elif command.subtype == AlterTableType.AT_AddConstraint and isinstance(
+                column, ast.Constraint
+            ):
+                self._constraint(table_name, column)
+            elif command.subtype == AlterTableType.AT_ValidateConstraint and command.name:
+                key = (table_name.lower(), command.name.lower())
+                for proven in self.unvalidated_checks.pop(key, []):
+                    self.proven_not_null.add((table_name.lower(), proven))
+            elif command.subtype == AlterTableType.AT_DropColumn and table and command.name:
+                table.columns.pop(command.name.lower(), None)
+
+    def _constraint(self, table_name: str | None, constraint: ast.Constraint) -> None:
+        if constraint.contype != enums.ConstrType.CONSTR_CHECK:
+            return
+        table = (table_name or "").lower()
+        for column in _not_null_columns(constraint.raw_expr):
+            if constraint.skip_validation:
+                key = (table, (constraint.conname or "").lower())
+                self.unvalidated_checks.setdefault(key, []).append(column)
+            else:
+                self.proven_not_null.add((table, column))
+
+    def _rename(self, node: ast.RenameStmt) -> None:
+        old = (node.relation.relname or "").lower() if node.relation else ""
+        new = (node.newname or "").lower()
+        if node.renameType in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_MATVIEW):
+            if old in self.relations:
+                self.relations[new] = self.relations.pop(old)
+        elif node.renameType == ObjectType.OBJECT_COLUMN and old in self.relations:
+            columns = self.relations[old].columns
+            if (node.subname or "").lower() in columns:
+                columns[new] = columns.pop((node.subname or "").lower())
+
+
+def _not_null_columns(expr: object) -> list[str]:
+    """Columns a CHECK expression proves NOT NULL: `col IS NOT NULL`, alone or ANDed."""
+    if isinstance(expr, ast.BoolExpr) and expr.boolop == enums.BoolExprType.AND_EXPR:
+        return [c for arg in expr.args or () for c in _not_null_columns(arg)]
+    if (
+        isinstance(expr, ast.NullTest)
+        and expr.nulltesttype == enums.NullTestType.IS_NOT_NULL
+        and isinstance(expr.arg, ast.ColumnRef)
+    ):
+        return [(dotted_name(expr.arg.fields) or [""])[-1].lower()]
+    return []
+
+
+def type_text(type_name: ast.TypeName | None) -> str:
+    """A declared type as comparable text: `varchar(20)`, `text`, `int4[]`."""
+    if type_name is None:
+        return "?"
+    names = [n for n in dotted_name(type_name.names) if n != "pg_catalog"]
+    text = ".".join(names).lower()
+    mods = [
+        str(m.val.ival)
+        for m in type_name.typmods or ()
+        if isinstance(m, ast.A_Const) and isinstance(m.val, ast.Integer)
+    ]
+    if mods:
+        text += f"({','.join(mods)})"
+    return text + "[]" * len(type_name.arrayBounds or ())

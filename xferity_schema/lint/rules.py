@@ -1,6 +1,7 @@
 """Layer 3, our own rules, per file and per statement, over pglast's parse tree.
 
-Rules that need the whole migration set (comments, primary keys) live in `catalog.py`;
+Rules that need the whole migration set (comments, primary keys) live in `replay.py`, the
+set-aware lock rules in `locks.py`, the PostgreSQL 13 checks in `compat.py`;
 released-migration immutability lives in `checksums.py`.
 """
 
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import replace
 
 from pglast import ast, enums
 
 from xferity_schema.core.contract import SCHEMA
-from xferity_schema.lint.compat import newer_than_13
+from xferity_schema.lint.compat import CompatContext, newer_than_13, newer_tokens
 from xferity_schema.lint.findings import Finding
 from xferity_schema.lint.sources import SqlFile
 from xferity_schema.lint.syntax import (
@@ -79,6 +81,18 @@ SAFE_SUFFIXES = frozenset(
         "count",
         "length",
         "version",
+        "method",
+        "url",
+        "uri",
+        "endpoint",
+        "format",
+        "mode",
+        "policy",
+        "scope",
+        "scopes",
+        "ttl",
+        "lifetime",
+        "issuer",
     }
 )
 # A boolean, number or timestamp named like a secret (token_expires, has_password) holds none.
@@ -106,13 +120,22 @@ SCALAR_TYPES = frozenset(
         "cidr",
     }
 )
+# A qualifier that says the value is already protected (encrypted_password: a bcrypt hash).
+PROTECTED_WORDS = frozenset(
+    {"encrypted", "hashed", "crypted", "bcrypt", "scrypt", "argon2", "sealed", "wrapped"}
+)
+# Tokens of text, not credentials: path_tokens (path segments), search_tokens (lexemes).
+TEXT_TOKEN_WORDS = frozenset({"path", "search", "text", "word", "name", "query", "lexeme"})
 VAULT_TABLE_PREFIX = "vault"
 
 
-def check_file(file: SqlFile, parsed: ParsedSql) -> list[Finding]:
+def check_file(
+    file: SqlFile, parsed: ParsedSql, context: CompatContext | None = None
+) -> list[Finding]:
     findings = list(_file_rules(file, parsed))
+    context = context or CompatContext()
     for statement in parsed.statements:
-        for rule, offset, message in _statement_rules(statement, parsed):
+        for rule, offset, message in _statement_rules(statement, parsed, context):
             line, col = parsed.position(offset)
             findings.append(Finding(file.path, line, col, rule, "error", message))
     return findings
@@ -238,14 +261,20 @@ def _needs_autocommit(node: ast.Node) -> str | None:
     return None
 
 
-def _statement_rules(statement: Statement, parsed: ParsedSql) -> Iterator[tuple[str, int, str]]:
+def _statement_rules(
+    statement: Statement, parsed: ParsedSql, context: CompatContext
+) -> Iterator[tuple[str, int, str]]:
     node, at = statement.node, statement.location
-    for offset, message in newer_than_13(node, at):
+    for offset, message in newer_than_13(node, at, context):
         yield "pg13-compat", offset, message
+    for offset, message in newer_tokens(statement.text):
+        yield "pg13-compat", at + offset, message
     for embedded in embedded_queries(statement, parsed):
         inner = parse(embedded.sql)
+        inner_context = replace(context, in_plpgsql=embedded.plpgsql)
         for inner_statement in inner.statements:
-            for offset, message in newer_than_13(inner_statement.node, inner_statement.location):
+            found = newer_than_13(inner_statement.node, inner_statement.location, inner_context)
+            for offset, message in found:
                 where = embedded.anchor + offset if embedded.exact else embedded.anchor
                 yield "pg13-compat", where, message + " (in a function body)"
     yield from _schema(node, at)
@@ -410,6 +439,10 @@ def _grant_public(node: ast.Node, at: int) -> Iterator[tuple[str, int, str]]:
 def looks_like_secret(column: str) -> bool:
     words = column.lower().split("_")
     if words[-1] in SAFE_SUFFIXES or words[-2:] == ["vault", "ref"]:
+        return False
+    if PROTECTED_WORDS.intersection(words):
+        return False
+    if words[-1] in ("token", "tokens") and TEXT_TOKEN_WORDS.intersection(words[:-1]):
         return False
     if any(word in SECRET_WORDS for word in words):
         return True

@@ -4,6 +4,8 @@ Xferity applies migrations at start-up against a live database, while older work
 be running. squawk flags what would block reads or writes for long (non-concurrent index on an
 existing table, column type change, validating constraints, SET NOT NULL) and what breaks an
 older worker (dropped or renamed columns and tables, a NOT NULL column without a default).
+`locks.py` then corrects these findings with the replayed migration set and adds what squawk
+has no rule for.
 """
 
 from __future__ import annotations
@@ -85,7 +87,18 @@ def _run(files: list[SqlFile], transactional: bool, parses: dict[Path, bool]) ->
             for f in files
         ]
     by_name = {str(f.path): f.path for f in files}
-    return [_finding(item, by_name, parses) for item in reported]
+    found = [_finding(item, by_name, parses) for item in reported]
+    # A file squawk cannot parse: one finding (it may report hundreds), and none at all when
+    # PostgreSQL's parser fails too, since the parse-error rule already says so.
+    kept: list[Finding] = []
+    unparsable: set[Path] = set()
+    for finding in found:
+        if finding.rule == "syntax-error":
+            if not parses.get(finding.path, False) or finding.path in unparsable:
+                continue
+            unparsable.add(finding.path)
+        kept.append(finding)
+    return kept
 
 
 def _finding(item: dict[str, Any], by_name: dict[str, Path], parses: dict[Path, bool]) -> Finding:

@@ -10,6 +10,7 @@ from typing import Literal
 
 from yoyo.migrations import parse_metadata_from_sql_comments
 
+from xferity_schema.core.contract import GENERATED_SQL_MARKER
 from xferity_schema.migrate.files import MIGRATION_NAME, ROLLBACK_SUFFIX
 
 Kind = Literal["migration", "rollback", "other"]
@@ -62,21 +63,56 @@ def file_kind(path: Path) -> Kind:
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
-    """The .sql files named by `paths` (directories searched recursively), sorted, unique."""
+    """The .sql files named by `paths` (directories searched recursively, minus generated
+    files: see GENERATED_SQL_MARKER), sorted, unique."""
     found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*.sql") if p.is_file())
+            found.update(p for p in path.rglob("*.sql") if p.is_file() and not is_generated(p))
         elif path.suffix == ".sql":
             found.add(path)
     return sorted(found, key=lambda p: (str(p.parent), p.name))
 
 
+def is_generated(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return handle.readline().startswith(GENERATED_SQL_MARKER)
+
+
+BOM = "\ufeff"
+
+
+class UnreadableFile(ValueError):
+    """A file that is not UTF-8 text: what to tell the author (one finding, not a traceback)."""
+
+
 def read(path: Path) -> SqlFile:
-    return SqlFile(path, path.read_text(encoding="utf-8"))
+    """The file as UTF-8 text. A leading byte-order mark is dropped (the caller reports it,
+    see `has_bom`); bytes that are not UTF-8 raise UnreadableFile."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnreadableFile(
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}): PostgreSQL reads "
+            "migrations as UTF-8; re-save the file as UTF-8"
+        ) from None
+    return SqlFile(path, text.removeprefix(BOM))
+
+
+def has_bom(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(3) == BOM.encode("utf-8")
 
 
 def migration_set(directory: Path) -> list[SqlFile]:
-    """The forward migrations of one migrations directory, in apply (number) order."""
-    files = [read(p) for p in sorted(directory.glob("*.sql")) if file_kind(p) == "migration"]
+    """The readable forward migrations of one migrations directory, in apply (number) order."""
+    files = []
+    for path in sorted(directory.glob("*.sql")):
+        if file_kind(path) == "migration":
+            try:
+                files.append(read(path))
+            except (UnreadableFile, OSError):
+                continue  # reported when the file itself is linted
     return sorted(files, key=lambda f: f.path.name)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +23,8 @@ from xferity_schema.lint.syntax import (
 
 CONFIG_NAME = ".sqlfluff"
 _PARSE_CODES = ("PRS", "LXR", "TMP")
+MAX_WORKERS = 4
+MIN_FILES_PER_WORKER = 3
 
 
 def find_config(start: Path) -> Path | None:
@@ -32,26 +39,22 @@ def check(
     files: Iterable[SqlFile], config: Path, parsed: dict[Path, ParsedSql], use_cache: bool = True
 ) -> list[Finding]:
     """Style findings for `files`, given pglast's parse of each (`parsed`)."""
-    import sqlfluff
-
     cache = ResultCache(
         cache_dir(config) if use_cache else None,
-        sqlfluff.__version__,
+        version("sqlfluff"),  # importing sqlfluff itself takes half a second
         config.read_text(encoding="utf-8"),
     )
-    linter: Any = None
+    files = list(files)
+    texts = {f.path: _text(f) for f in files}
+    known = {path: cache.get(text) for path, text in texts.items()}
+    misses = [(str(path), text) for path, text in texts.items() if known[path] is None]
+    for (name, text), violations in zip(misses, _lint_all(config, misses), strict=True):
+        known[Path(name)] = violations
+        cache.put(text, violations)
     findings: list[Finding] = []
     for file in files:
         template = file.kind == "other" and has_placeholders(file.text)
-        # Query templates carry psycopg placeholders: lint a same-length, parseable stand-in so
-        # every position still points at the file.
-        text = neutralise_parameters(file.text) if template else file.text
-        violations = cache.get(text)
-        if violations is None:
-            if linter is None:
-                linter = _linter(config)
-            violations = _violations(linter, text, file.path)
-            cache.put(text, violations)
+        violations = known[file.path] or []
         tree = parsed[file.path]
         # sqlfluff's grammar is not complete: where PostgreSQL's own parser accepts the file (or
         # it is a template whose placeholders stand for SQL fragments) a sqlfluff parse error
@@ -65,6 +68,39 @@ def check(
                 continue
             findings.append(_finding(file.path, violation, lenient))
     return findings
+
+
+def _text(file: SqlFile) -> str:
+    # Query templates carry psycopg placeholders: lint a same-length, parseable stand-in so
+    # every position still points at the file.
+    template = file.kind == "other" and has_placeholders(file.text)
+    return neutralise_parameters(file.text) if template else file.text
+
+
+def _lint_all(config: Path, work: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
+    """sqlfluff's violations for each (path, text), on every core when there is enough work:
+    sqlfluff is pure Python and CPU-bound, about 0.15 s a migration."""
+    if not work:
+        return []
+    workers = min(len(os.sched_getaffinity(0)), MAX_WORKERS, len(work) // MIN_FILES_PER_WORKER)
+    if workers < 2:
+        linter = _linter(config)
+        return [_violations(linter, text, Path(name)) for name, text in work]
+    # Longest first, dealt round-robin: the chunks finish together.
+    order = sorted(range(len(work)), key=lambda i: -len(work[i][1]))
+    chunks = [[work[i] for i in order[k::workers]] for k in range(workers)]
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = list(pool.map(_lint_chunk, [config] * workers, chunks))
+    by_name = {name: found for result in results for name, found in result}
+    return [by_name[name] for name, _ in work]
+
+
+def _lint_chunk(
+    config: Path, chunk: list[tuple[str, str]]
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    linter = _linter(config)
+    return [(name, _violations(linter, text, Path(name))) for name, text in chunk]
 
 
 def _linter(config: Path) -> Any:

@@ -166,6 +166,7 @@ class EmbeddedQuery:
     sql: str
     anchor: int
     exact: bool  # True when node locations inside `sql` map one-to-one onto the file
+    plpgsql: bool = False
 
 
 def embedded_queries(statement: Statement, parsed: ParsedSql) -> Iterator[EmbeddedQuery]:
@@ -208,9 +209,11 @@ def _plpgsql_queries(
     except ParseError:  # an unparsable body is PostgreSQL's to report when the function is created
         return
     first_line, _ = parsed.position(body_start)
+    jsonb_variables = _plpgsql_jsonb_variables(tree)
     for query, mode, lineno in _plpgsql_exprs(tree, 1):
         anchor = parsed.lines.line_start(first_line + lineno - 1)
-        yield EmbeddedQuery(_as_statement(query, mode), anchor, exact=False)
+        sql = _as_statement(query, mode, jsonb_variables)
+        yield EmbeddedQuery(sql, anchor, exact=False, plpgsql=True)
 
 
 def _plpgsql_exprs(tree: Any, lineno: int) -> Iterator[tuple[str, int, int]]:
@@ -226,14 +229,40 @@ def _plpgsql_exprs(tree: Any, lineno: int) -> Iterator[tuple[str, int, int]]:
             yield from _plpgsql_exprs(value, lineno)
 
 
-def _as_statement(query: str, mode: int) -> str:
-    """PL/pgSQL expressions (mode 2) and assignments (3-5) become parseable SELECTs."""
+def _plpgsql_jsonb_variables(tree: Any) -> frozenset[str]:
+    """Names of the PL/pgSQL variables declared jsonb (or hstore) in a function."""
+    found: set[str] = set()
+    for function in tree if isinstance(tree, list) else ():
+        for datum in (function.get("PLpgSQL_function") or {}).get("datums") or ():
+            var = datum.get("PLpgSQL_var") if isinstance(datum, dict) else None
+            if isinstance(var, dict):
+                typname = ((var.get("datatype") or {}).get("PLpgSQL_type") or {}).get("typname")
+                if str(typname).lower() in ("jsonb", "hstore", "pg_catalog.jsonb"):
+                    found.add(str(var.get("refname")))
+    return frozenset(found)
+
+
+_SUBSCRIPTED_TARGET = re.compile(
+    r"^\s*(?P<var>[A-Za-z_][A-Za-z_0-9]*(?:\.[A-Za-z_][A-Za-z_0-9]*)*)\s*(?P<subs>\[.*)$",
+    re.DOTALL,
+)
+
+
+def _as_statement(query: str, mode: int, jsonb_variables: frozenset[str] = frozenset()) -> str:
+    """PL/pgSQL expressions (mode 2) and assignments (3-5) become parseable SELECTs. A
+    subscripted assignment target (`v['k'] := ...`) is kept as a second select item, written as
+    a jsonb cast when the variable is declared jsonb, so the subscript rules see it."""
     if mode == 2:
         return "SELECT " + query
     if mode in (3, 4, 5):
-        _, sep, rhs = query.partition(":=")
+        lhs, sep, rhs = query.partition(":=")
         if not sep:
-            _, _, rhs = query.partition("=")
+            lhs, _, rhs = query.partition("=")
+        target = _SUBSCRIPTED_TARGET.match(lhs)
+        if target:
+            var = target.group("var")
+            base = "(NULL::jsonb)" if var in jsonb_variables else f"({var})"
+            return f"SELECT {rhs}, {base}{target.group('subs')}"
         return "SELECT " + rhs
     return query
 

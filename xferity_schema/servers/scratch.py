@@ -69,7 +69,7 @@ class ScratchServer:
 @contextmanager
 def throwaway_cluster(bin_dir: Path | None = None) -> Iterator[ScratchServer]:
     """initdb + start a cluster in a temporary directory; stop and delete it afterwards."""
-    binaries = bin_dir or embedded_bin_dir()
+    binaries = (bin_dir or embedded_bin_dir()).resolve()  # initdb runs in another cwd
     root = Path(tempfile.mkdtemp(prefix="xferity-scratch-"))
     server = LocalServer(
         bin_dir=binaries,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from tests.support.one_line import assert_one_error_line
 from xferity_schema.core.errors import ConfigError
 from xferity_schema.core.settings import resolve_target

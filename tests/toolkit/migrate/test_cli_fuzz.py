@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.cli_support import run_cli
+from tests.support.cli import run_cli
 from xferity_schema.servers.local import free_port
 from xferity_schema.servers.scratch import ScratchServer
 

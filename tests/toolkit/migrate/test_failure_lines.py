@@ -8,7 +8,7 @@ from pathlib import Path
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tests.cli_support import run_cli, write_migrations
+from tests.support.cli import run_cli, write_migrations
 from tests.support.one_line import assert_one_error_line
 from xferity_schema.migrate.runner import MIGRATION_LOCK_KEY
 

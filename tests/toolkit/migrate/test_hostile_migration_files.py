@@ -9,7 +9,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.cli_support import run_cli, write_migrations
+from tests.support.cli import run_cli, write_migrations
 from tests.support.one_line import assert_one_error_line
 
 GOOD = {"0001_base.sql": "CREATE TABLE public.hostile_base (id int);\n"}

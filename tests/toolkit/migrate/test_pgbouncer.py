@@ -14,9 +14,9 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
-from tests.cli_support import run_cli, spawn_cli, write_migrations
+from tests.support.cli import run_cli, spawn_cli, write_migrations
 from tests.support.one_line import assert_one_error_line
-from tests.support.pgbouncer import Bouncer, pgbouncer_binary, running_pgbouncer
+from tests.support.pgbouncer import PgBouncer, pgbouncer_binary, running_pgbouncer
 from xferity_schema.servers.scratch import ScratchServer
 
 pytestmark = pytest.mark.skipif(
@@ -33,7 +33,7 @@ FIX = "connect directly to PostgreSQL"
 
 
 @pytest.fixture(scope="module")
-def bouncer(pg_server: ScratchServer) -> Iterator[Bouncer]:
+def bouncer(pg_server: ScratchServer) -> Iterator[PgBouncer]:
     with running_pgbouncer(pg_server.superuser_dsn(), pool_size=3) as running:
         yield running
 
@@ -54,10 +54,10 @@ def leftovers(direct_dsn: str) -> tuple[object, ...]:
 
 
 def test_apply_and_rollback_through_pgbouncer_refuse_in_one_line(
-    fresh_db: str, bouncer: Bouncer, tmp_path: Path
+    fresh_db: str, bouncer: PgBouncer, tmp_path: Path
 ) -> None:
     directory = write_migrations(tmp_path / "m", SET)
-    pooled = bouncer.dsn(dbname(fresh_db))
+    pooled = bouncer.dsn(fresh_db)
     for args in (["apply"], ["apply", "--dry-run"], ["rollback", "--steps", "1"]):
         result = run_cli(*args, "--dsn", pooled, "--migrations-dir", str(directory))
         if args == ["apply", "--dry-run"]:
@@ -67,10 +67,10 @@ def test_apply_and_rollback_through_pgbouncer_refuse_in_one_line(
     assert leftovers(fresh_db) == (0, False)
 
 
-def test_status_works_through_pgbouncer(fresh_db: str, bouncer: Bouncer, tmp_path: Path) -> None:
+def test_status_works_through_pgbouncer(fresh_db: str, bouncer: PgBouncer, tmp_path: Path) -> None:
     directory = write_migrations(tmp_path / "m", SET)
     assert run_cli("apply", "--dsn", fresh_db, "--migrations-dir", str(directory)).exit_code == 0
-    pooled = bouncer.dsn(dbname(fresh_db))
+    pooled = bouncer.dsn(fresh_db)
     processes = [
         spawn_cli("status", "--json", "--dsn", pooled, "--migrations-dir", str(directory))
         for _ in range(8)
@@ -83,13 +83,13 @@ def test_status_works_through_pgbouncer(fresh_db: str, bouncer: Bouncer, tmp_pat
 
 def test_eight_concurrent_applies_with_other_clients_in_the_pool(
     fresh_db: str,
-    bouncer: Bouncer,
+    bouncer: PgBouncer,
     tmp_path: Path,
     make_role: Callable[..., str],
 ) -> None:
     owner = make_role("xferity_pgb_owner")  # the superuser login is a member: SET ROLE would run
     directory = write_migrations(tmp_path / "m", SET)
-    pooled = bouncer.dsn(dbname(fresh_db))
+    pooled = bouncer.dsn(fresh_db)
     login = str(conninfo_to_dict(fresh_db)["user"])
     seen: set[tuple[object, ...]] = set()
     stop = threading.Event()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.cli_support import run_cli, write_migrations
+from tests.support.cli import run_cli, write_migrations
 from tests.support.one_line import assert_one_error_line
 from xferity_schema.migrate.runner import MIGRATION_LOCK_KEY
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from tests.cli_support import spawn_cli, write_migrations
+from tests.support.cli import spawn_cli, write_migrations
 from xferity_schema.migrate.runner import MIGRATION_LOCK_KEY
 from xferity_schema.servers.scratch import ScratchServer
 

@@ -140,6 +140,8 @@ WHERE
 
 -- name: columns
 -- Columns of tables and views, keyed by name (never by attnum, which depends on history).
+-- `position` (1, 2, ... among live columns) is informational: the reference docs list columns
+-- in it, comparisons ignore it (see UNCOMPARED_ATTRIBUTES).
 SELECT
     'column' AS kind,
     format(
@@ -151,6 +153,15 @@ SELECT
     CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
     CASE a.attgenerated WHEN 's' THEN 'stored' WHEN 'v' THEN 'virtual' END AS generated,
     CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
+    (
+        SELECT count(*)
+        FROM pg_attribute AS earlier
+        WHERE
+            earlier.attrelid = a.attrelid
+            AND earlier.attnum > 0
+            AND earlier.attnum <= a.attnum
+            AND NOT earlier.attisdropped
+    )::text AS position,
     col_description(c.oid, a.attnum) AS comment
 FROM pg_attribute AS a
 JOIN pg_class AS c ON a.attrelid = c.oid
@@ -189,11 +200,33 @@ SELECT
         ELSE con.contype::text
     END AS constraint_type,
     pg_get_constraintdef(con.oid) AS definition,
+    -- The constrained columns and, for a foreign key, what it references, in key order.
+    ARRAY(
+        SELECT a.attname::text
+        FROM unnest(con.conkey) WITH ORDINALITY AS k (attnum, ord)
+        JOIN pg_attribute AS a ON k.attnum = a.attnum AND con.conrelid = a.attrelid
+        ORDER BY k.ord
+    ) AS columns,
+    CASE
+        WHEN con.contype = 'f'
+            THEN
+                format(
+                    '%%s.%%s', quote_ident(rn.nspname), quote_ident(rc.relname)
+                )
+    END AS referenced_table,
+    ARRAY(
+        SELECT a.attname::text
+        FROM unnest(con.confkey) WITH ORDINALITY AS k (attnum, ord)
+        JOIN pg_attribute AS a ON k.attnum = a.attnum AND con.confrelid = a.attrelid
+        ORDER BY k.ord
+    ) AS referenced_columns,
     con.convalidated AS validated,
     obj_description(con.oid, 'pg_constraint') AS comment
 FROM pg_constraint AS con
 JOIN pg_class AS c ON con.conrelid = c.oid
 JOIN pg_namespace AS n ON c.relnamespace = n.oid
+LEFT JOIN pg_class AS rc ON con.confrelid = rc.oid
+LEFT JOIN pg_namespace AS rn ON rc.relnamespace = rn.oid
 WHERE
     n.nspname = %(schema)s
     AND con.contype <> 'n';
@@ -204,6 +237,7 @@ WHERE
 SELECT
     'index' AS kind,
     format('%%s.%%s', quote_ident(n.nspname), quote_ident(i.relname)) AS name,
+    format('%%s.%%s', quote_ident(tn.nspname), quote_ident(t.relname)) AS table_name,
     pg_get_indexdef(i.oid) AS definition,
     x.indisvalid AS valid,
     x.indisclustered AS clustered,
@@ -211,6 +245,8 @@ SELECT
 FROM pg_index AS x
 JOIN pg_class AS i ON x.indexrelid = i.oid
 JOIN pg_namespace AS n ON i.relnamespace = n.oid
+JOIN pg_class AS t ON x.indrelid = t.oid
+JOIN pg_namespace AS tn ON t.relnamespace = tn.oid
 WHERE n.nspname = %(schema)s;
 
 -- name: sequences
@@ -314,9 +350,16 @@ SELECT
                 )
         ELSE pg_get_functiondef(p.oid)
     END AS definition,
+    pg_get_function_arguments(p.oid) AS arguments,
+    pg_get_function_result(p.oid) AS result,
+    l.lanname::text AS language,
+    p.prosecdef AS security_definer,
+    -- The body as written (informational: `definition` compares it, layout aside).
+    CASE WHEN p.prokind <> 'a' THEN p.prosrc END AS body,
     obj_description(p.oid, 'pg_proc') AS comment
 FROM pg_proc AS p
 JOIN pg_namespace AS n ON p.pronamespace = n.oid
+JOIN pg_language AS l ON p.prolang = l.oid
 LEFT JOIN pg_aggregate AS agg ON p.oid = agg.aggfnoid
 WHERE
     n.nspname = %(schema)s

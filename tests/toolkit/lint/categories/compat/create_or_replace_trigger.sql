@@ -1,0 +1,4 @@
+-- Case: CREATE OR REPLACE TRIGGER (14)
+-- expect: pg13-compat
+CREATE FUNCTION xferity.noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE OR REPLACE TRIGGER jobs_noop BEFORE UPDATE ON xferity.jobs FOR EACH ROW EXECUTE FUNCTION xferity.noop();

@@ -1,0 +1,3 @@
+-- Case: an old storage parameter (fillfactor)
+-- expect: none
+ALTER TABLE xferity.jobs SET (fillfactor = 70);

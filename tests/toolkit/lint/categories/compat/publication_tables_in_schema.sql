@@ -1,0 +1,3 @@
+-- Case: CREATE PUBLICATION FOR TABLES IN SCHEMA (15)
+-- expect: pg13-compat
+CREATE PUBLICATION xferity_jobs_pub FOR TABLES IN SCHEMA xferity;

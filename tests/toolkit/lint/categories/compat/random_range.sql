@@ -1,0 +1,3 @@
+-- Case: random(min, max) (17)
+-- expect: pg13-compat
+UPDATE xferity.jobs SET amount = random(1, 10);

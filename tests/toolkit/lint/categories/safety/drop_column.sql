@@ -1,0 +1,3 @@
+-- Case: dropping a column breaks workers still reading it
+-- expect: ban-drop-column
+ALTER TABLE xferity.jobs DROP COLUMN note;

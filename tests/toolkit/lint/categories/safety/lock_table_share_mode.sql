@@ -1,0 +1,3 @@
+-- Case: LOCK TABLE IN SHARE MODE blocks every write
+-- expect: lock-table
+LOCK TABLE xferity.jobs IN SHARE MODE;

@@ -1,0 +1,3 @@
+-- Case: SET UNLOGGED rewrites a live table
+-- expect: table-rewrite
+ALTER TABLE xferity.jobs SET UNLOGGED;

@@ -1,0 +1,2 @@
+CREATE TABLE half (id int,
+-- the file ends mid-statement

@@ -1,0 +1,1 @@
+"""Reference documentation generated from a fresh install: `xferity-schema docs`."""
