@@ -61,6 +61,7 @@ def apply(
     """Apply pending migrations, each in its own transaction, under an advisory lock."""
     say = progress_printer(as_json)
     with open_session(dsn, config_path, migrations_dir, say) as session:
+        _warn(session.gap_warnings())
         if dry_run:
             _dry_run(session, as_json, allow_out_of_order)
             return
@@ -84,6 +85,12 @@ def apply(
             click.echo("nothing to apply: the database is up to date")
         else:
             click.echo(f"applied {len(report.applied)} migration(s); the database is up to date")
+
+
+def _warn(lines: list[str]) -> None:
+    """Warnings go to stderr, so that stdout stays what scripts parse."""
+    for line in lines:
+        click.echo(line, err=True)
 
 
 def _dry_run(session: CommandSession, as_json: bool, allow_out_of_order: bool) -> None:
@@ -115,6 +122,7 @@ def status(
 ) -> None:
     """Show applied and pending migrations. Exit 0 up to date, 3 pending, 4 drift or ahead."""
     with open_session(dsn, config_path, migrations_dir, progress_printer(as_json)) as session:
+        _warn(session.gap_warnings())
         state = session.state()
         gaps = numbering_gaps(session.migrations)
     click.echo(status_json(state, gaps) if as_json else render_status(state))
@@ -188,6 +196,7 @@ def rollback(
         raise UsageError("give exactly one of --to ID or --steps N")
     say = progress_printer(as_json)
     with open_session(dsn, config_path, migrations_dir, say) as session:
+        _warn(session.gap_warnings())
         if dry_run:
             plan = session.plan_rollback(to, steps)
             ids = [m.id for m in plan.steps]

@@ -34,6 +34,15 @@ class CommandSession:
     migrations: list[Migration]
     progress: Progress
 
+    def gap_warnings(self) -> list[str]:
+        """One line per place where the migration numbers skip (a file missing, or unmerged)."""
+        directory = self.migrations[0].path.parent if self.migrations else None
+        return [
+            f"warning: migration numbers skip from {after:04d} to {before:04d} in {directory} "
+            f"(a file missing, or not yet merged?)"
+            for after, before in numbering_gaps(self.migrations)
+        ]
+
     def state(self) -> MigrationState:
         return read_state(self.conn, self.migrations)
 
@@ -86,11 +95,6 @@ def open_session(
         raise MigrationSetError(
             f"no migration files in {directory} (wrong --migrations-dir?); nothing to compare "
             f"the database with"
-        )
-    for after, before in numbering_gaps(migrations):
-        progress(
-            f"warning: migration numbers skip from {after:04d} to {before:04d} in {directory} "
-            f"(a file missing, or not yet merged?)"
         )
     target = resolve_target(dsn, config_path)
     for warning in target.warnings if target else ():
