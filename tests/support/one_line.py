@@ -18,9 +18,8 @@ def assert_one_error_line(result: Outcome, *expected: str) -> str:
     assert result.exit_code != 0, result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    errors = [line for line in lines if line.startswith("error: ")]
-    assert len(errors) == 1 and lines[-1] == errors[0], result.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     for text in expected:
-        assert text in errors[0], errors[0]
-    assert ";;" not in errors[0], errors[0]
-    return errors[0]
+        assert text in lines[0], lines[0]
+    assert ";;" not in lines[0], lines[0]
+    return lines[0]

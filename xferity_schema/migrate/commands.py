@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -60,8 +62,7 @@ def apply(
 ) -> None:
     """Apply pending migrations, each in its own transaction, under an advisory lock."""
     say = progress_printer(as_json)
-    with open_session(dsn, config_path, migrations_dir, say) as session:
-        _warn(session.gap_warnings())
+    with open_session(dsn, config_path, migrations_dir, say) as session, _gap_warnings(session):
         if dry_run:
             _dry_run(session, as_json, allow_out_of_order)
             return
@@ -93,6 +94,14 @@ def _warn(lines: list[str]) -> None:
         click.echo(line, err=True)
 
 
+@contextmanager
+def _gap_warnings(session: CommandSession) -> Iterator[None]:
+    """Warn about gaps in the numbering after the command succeeded: a failure stays the one
+    `error:` line on stderr."""
+    yield
+    _warn(session.gap_warnings())
+
+
 def _dry_run(session: CommandSession, as_json: bool, allow_out_of_order: bool) -> None:
     state = session.state()
     state.refuse_if_unsafe()
@@ -122,10 +131,11 @@ def status(
 ) -> None:
     """Show applied and pending migrations. Exit 0 up to date, 3 pending, 4 drift or ahead."""
     with open_session(dsn, config_path, migrations_dir, progress_printer(as_json)) as session:
-        _warn(session.gap_warnings())
         state = session.state()
         gaps = numbering_gaps(session.migrations)
+        warnings = session.gap_warnings()
     click.echo(status_json(state, gaps) if as_json else render_status(state))
+    _warn(warnings)
     sys.exit(int(status_exit_code(state)))
 
 
@@ -195,8 +205,7 @@ def rollback(
     if (to is None) == (steps is None):
         raise UsageError("give exactly one of --to ID or --steps N")
     say = progress_printer(as_json)
-    with open_session(dsn, config_path, migrations_dir, say) as session:
-        _warn(session.gap_warnings())
+    with open_session(dsn, config_path, migrations_dir, say) as session, _gap_warnings(session):
         if dry_run:
             plan = session.plan_rollback(to, steps)
             ids = [m.id for m in plan.steps]

@@ -134,3 +134,11 @@ def test_gap_in_numbering_is_a_warning(fresh_db: str, tmp_path: Path) -> None:
     assert "warning" not in result.stdout
     status = run_cli("status", "--json", "--dsn", fresh_db, "--migrations-dir", str(directory))
     assert '"after": "0001"' in status.stdout and "warning: migration numbers skip" in status.stderr
+
+
+def test_gap_warning_never_joins_an_error_line(fresh_db: str, tmp_path: Path) -> None:
+    directory = write_migrations(
+        tmp_path / "m", {**GOOD, "0003_broken.sql": "SELECT * FROM no_such_table;\n"}
+    )
+    result = run_cli("apply", "--dsn", fresh_db, "--migrations-dir", str(directory))
+    assert_one_error_line(result, "0003_broken.sql:1")
