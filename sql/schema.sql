@@ -1182,9 +1182,12 @@ CREATE TABLE xferity.schema_migrations (
     applied_by text DEFAULT CURRENT_USER NOT NULL,
     execution_ms integer NOT NULL,
     toolkit_version text NOT NULL,
+    out_of_order boolean DEFAULT false NOT NULL,
+    rollback_sha256 text,
     CONSTRAINT schema_migrations_pkey PRIMARY KEY (migration_id),
     CONSTRAINT schema_migrations_content_sha256_check CHECK ((content_sha256 ~ '^[0-9a-f]{64}$'::text)),
-    CONSTRAINT schema_migrations_execution_ms_check CHECK ((execution_ms >= 0))
+    CONSTRAINT schema_migrations_execution_ms_check CHECK ((execution_ms >= 0)),
+    CONSTRAINT schema_migrations_rollback_sha256_check CHECK ((rollback_sha256 ~ '^[0-9a-f]{64}$'::text))
 );
 COMMENT ON TABLE xferity.schema_migrations IS
 'One row per applied migration, written in the same transaction as the migration itself.';
@@ -1200,6 +1203,10 @@ COMMENT ON COLUMN xferity.schema_migrations.execution_ms IS
 '[public] Wall time the migration''s statements took, in milliseconds.';
 COMMENT ON COLUMN xferity.schema_migrations.toolkit_version IS
 '[public] xferity-schema version that applied it.';
+COMMENT ON COLUMN xferity.schema_migrations.out_of_order IS
+'[public] True when applied with --allow-out-of-order below an already applied migration.';
+COMMENT ON COLUMN xferity.schema_migrations.rollback_sha256 IS
+'[public] sha256 of the rollback file when the migration was applied (NULL: none, or not recorded).';
 
 CREATE FUNCTION xferity.assets_expiring_within(days integer)
     RETURNS TABLE(asset_type text, asset_id bigint, asset_name text, fingerprint text, expires_at timestamp with time zone, expired boolean, partner_ids text[])

@@ -16,6 +16,7 @@ from xferity_schema import __version__
 COMMANDS = {
     "apply": "xferity_schema.migrate.commands:apply",
     "status": "xferity_schema.migrate.commands:status",
+    "rollback": "xferity_schema.migrate.commands:rollback",
     "seed": "xferity_schema.migrate.commands:seed",
     "grants": "xferity_schema.roles.commands:grants",
     "check-upgrade": "xferity_schema.upgrade.commands:check_upgrade_command",

@@ -21,8 +21,9 @@ class CliResult:
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None) -> CliResult:
-    """In-process: stdout and stderr kept apart, env overrides applied."""
-    base = {"XFERITY_DATABASE_URL": ""}
+    """In-process: stdout and stderr kept apart, env overrides applied; XFERITY_DATABASE_URL is
+    removed unless `env` sets it (CliRunner deletes a variable mapped to None)."""
+    base: dict[str, str | None] = {"XFERITY_DATABASE_URL": None}
     result = CliRunner().invoke(
         main, list(args), env={**base, **(env or {})}, catch_exceptions=True
     )
@@ -36,7 +37,8 @@ def cli_command(*args: str) -> list[str]:
 
 
 def spawn_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    full_env = {**os.environ, "XFERITY_DATABASE_URL": "", **(env or {})}
+    full_env = {k: v for k, v in os.environ.items() if k != "XFERITY_DATABASE_URL"}
+    full_env.update(env or {})
     return subprocess.Popen(
         cli_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env
     )

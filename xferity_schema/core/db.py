@@ -21,12 +21,22 @@ def connect(
 ) -> Connection:
     """Connect, check the server version, and return an autocommit connection by default."""
     try:
+        # prepare_threshold=None: never server-side prepared statements, which a pooler in
+        # transaction mode would route to another server session ("_pg3_0 already exists").
         conn = psycopg.connect(
-            target.conninfo, autocommit=autocommit, application_name=APPLICATION_NAME
+            target.conninfo,
+            autocommit=autocommit,
+            application_name=APPLICATION_NAME,
+            prepare_threshold=None,
         )
     except psycopg.OperationalError as exc:
         raise ConnectionFailed(
             f"cannot connect to {target.redacted()} (from {target.source}): {_reason(exc)}"
+        ) from None
+    except UnicodeError:  # the host name failed IDNA encoding inside name resolution
+        raise ConnectionFailed(
+            f"cannot connect to {target.redacted()} (from {target.source}): "
+            f"the host name is not valid"
         ) from None
     minimum = MIN_SERVER_VERSION if min_server_version is None else min_server_version
     if conn.info.server_version < minimum:

@@ -50,6 +50,14 @@ class MigrationFailed(XferitySchemaError):
     """A migration statement failed; the migration was rolled back."""
 
 
+class OutOfOrder(XferitySchemaError):
+    """A pending migration is numbered below one already applied (--allow-out-of-order)."""
+
+
+class PooledConnection(XferitySchemaError):
+    """The connection goes through a pooler: statements may run in different server sessions."""
+
+
 class RollbackRefused(XferitySchemaError):
     """The migration to roll back is not the latest applied one, or was never applied."""
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import yaml
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from xferity_schema.core.errors import ConfigError
@@ -50,11 +49,26 @@ def resolve_target(
     config_path: Path | None,
     environ: Mapping[str, str] | None = None,
 ) -> ConnectionTarget | None:
-    """Apply the documented precedence. None means: use the embedded development server."""
+    """Apply the documented precedence. None means: use the embedded development server.
+
+    Explicit beats empty: a `--dsn ""` or an `XFERITY_DATABASE_URL=""` is a missing secret in a
+    deploy step, never a request for the embedded server, so it is an error. The embedded server
+    is the default only when nothing at all is configured.
+    """
     env = os.environ if environ is None else environ
-    if dsn:
+    if dsn is not None:
+        if not dsn.strip():
+            raise ConfigError(
+                "--dsn is empty; give a DSN, or leave --dsn out to use the embedded "
+                "development server"
+            )
         return ConnectionTarget(parse_dsn(dsn, env, "--dsn"), "--dsn")
-    if env.get(DATABASE_URL_ENV):
+    if DATABASE_URL_ENV in env:
+        if not env[DATABASE_URL_ENV].strip():
+            raise ConfigError(
+                f"{DATABASE_URL_ENV} is set but empty (a missing secret?); set it to a DSN, "
+                f"or unset it to use the embedded development server"
+            )
         return ConnectionTarget(
             parse_dsn(env[DATABASE_URL_ENV], env, DATABASE_URL_ENV), DATABASE_URL_ENV
         )
@@ -69,10 +83,15 @@ def parse_dsn(dsn: str, environ: Mapping[str, str], origin: str) -> str:
         params: dict[str, Any] = conninfo_to_dict(dsn)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(f"malformed DSN in {origin}: {_scrub(str(exc))}") from None
+    except UnicodeError:  # undecodable bytes in argv arrive as lone surrogates
+        raise ConfigError(f"malformed DSN in {origin}: not valid UTF-8") from None
     return _with_defaults(params, environ)
 
 
 def _with_defaults(params: dict[str, Any], environ: Mapping[str, str]) -> str:
+    for key in ("host", "hostaddr"):
+        if params.get(key):
+            _check_hosts(str(params[key]), key)
     if "sslmode" not in params and "PGSSLMODE" not in environ:
         host = str(params.get("host") or environ.get("PGHOST") or "")
         if not is_local_host(host):
@@ -82,6 +101,8 @@ def _with_defaults(params: dict[str, Any], environ: Mapping[str, str]) -> str:
         return make_conninfo("", **params)
     except psycopg.ProgrammingError as exc:
         raise ConfigError(f"invalid connection setting: {_scrub(str(exc))}") from None
+    except UnicodeError:
+        raise ConfigError("invalid connection setting: not valid UTF-8") from None
 
 
 def is_local_host(host: str) -> bool:
@@ -97,6 +118,27 @@ def _is_local_single(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+# A DNS name: dot-separated labels of 1-63 letters, digits, '-' or '_' (and an optional final dot).
+_HOST_LABEL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$")
+
+
+def _check_hosts(value: str, key: str) -> None:
+    """Refuse a host libpq would choke on deep inside name resolution (e.g. `db..internal`)."""
+    for host in (h.strip() for h in value.split(",")):
+        if not host or host.startswith(("/", "@")):
+            continue  # libpq's default, a Unix socket directory, or an abstract socket
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            continue
+        except ValueError:
+            pass
+        name = host[:-1] if host.endswith(".") else host
+        if len(name) > 253 or not all(_HOST_LABEL.match(label) for label in name.split(".")):
+            raise ConfigError(
+                f"invalid {key} {host[:80]!r}: not a host name, IP address or socket directory"
+            )
 
 
 def _scrub(message: str) -> str:
@@ -121,8 +163,14 @@ def _target_from_config(path: Path, environ: Mapping[str, str]) -> ConnectionTar
     warnings: list[str] = []
     resolved: dict[str, str] = {}
     for key, raw in block.items():
-        if raw is None:
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
             raise ConfigError(f"{path}: state.postgres.{key} is empty")
+        if isinstance(raw, (dict, list)):
+            kind = "a mapping" if isinstance(raw, dict) else "a list"
+            raise ConfigError(
+                f"{path}: state.postgres.{key} is {kind}; give a single value "
+                f"(check the indentation)"
+            )
         value = str(raw)
         resolved[key] = _resolve_reference(value, f"state.postgres.{key}", path, environ)
         if key == "password" and not value.startswith(_ENV_REF):
@@ -145,10 +193,16 @@ def _target_from_config(path: Path, environ: Mapping[str, str]) -> ConnectionTar
 
 
 def _read_postgres_block(path: Path) -> dict[str, Any]:
+    import yaml  # deferred: only a --config run pays for the YAML parser
+
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path}: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""

@@ -132,6 +132,7 @@ def apply_as_owner(
     *,
     lock_timeout_seconds: float = 300.0,
     statement_lock_timeout_ms: int = 10_000,
+    allow_out_of_order: bool = False,
 ) -> ApplyReport:
     """What `apply` does: switch to the owner when right, migrate, re-assert the role model.
     A failure after the switch names the role apply acted as, and why."""
@@ -142,6 +143,7 @@ def apply_as_owner(
             migrations,
             lock_timeout_seconds=lock_timeout_seconds,
             statement_lock_timeout_ms=statement_lock_timeout_ms,
+            allow_out_of_order=allow_out_of_order,
             progress=progress,
         )
     except MigrationFailed as exc:

@@ -18,6 +18,9 @@ def status_exit_code(state: MigrationState) -> ExitCode:
 
 
 def status_rows(state: MigrationState) -> list[dict[str, Any]]:
+    """One row per migration; `out_of_order` is true for one applied with --allow-out-of-order,
+    and for a pending one numbered below the latest applied (apply refuses it by default)."""
+    pending_out_of_order = {m.id for m in state.out_of_order}
     drifted = {m.id: m for m, _ in state.drifted}
     unknown = {a.migration_id for a in state.unknown}
     rows: list[dict[str, Any]] = []
@@ -43,6 +46,7 @@ def status_rows(state: MigrationState) -> list[dict[str, Any]]:
                 "applied_at": applied.applied_at.isoformat(),
                 "applied_by": applied.applied_by,
                 "execution_ms": applied.execution_ms,
+                "out_of_order": applied.out_of_order,
             }
         )
     for migration in state.pending:
@@ -55,12 +59,13 @@ def status_rows(state: MigrationState) -> list[dict[str, Any]]:
                 "applied_at": None,
                 "applied_by": None,
                 "execution_ms": None,
+                "out_of_order": migration.id in pending_out_of_order,
             }
         )
     return sorted(rows, key=lambda row: str(row["id"]))
 
 
-def status_json(state: MigrationState) -> str:
+def status_json(state: MigrationState, gaps: list[tuple[int, int]] | None = None) -> str:
     return json.dumps(
         {
             "up_to_date": state.up_to_date,
@@ -70,7 +75,10 @@ def status_json(state: MigrationState) -> str:
                 "pending": len(state.pending),
                 "drifted": len(state.drifted),
                 "unknown": len(state.unknown),
+                "out_of_order": sum(1 for a in state.applied if a.out_of_order),
+                "pending_out_of_order": len(state.out_of_order),
             },
+            "gaps": [{"after": f"{a:04d}", "before": f"{b:04d}"} for a, b in gaps or []],
             "migrations": status_rows(state),
         },
         indent=2,
@@ -81,7 +89,20 @@ def render_status(state: MigrationState) -> str:
     lines = [f"{'migration':<32} {'state':<8} {'sha256':<14} applied at"]
     for row in status_rows(state):
         digest = (row["sha256"] or row["file_sha256"] or "")[:12]
-        lines.append(f"{row['id']:<32} {row['state']:<8} {digest:<14} {row['applied_at'] or '-'}")
+        note = "  (out of order)" if row["out_of_order"] else ""
+        lines.append(
+            f"{row['id']:<32} {row['state']:<8} {digest:<14} {row['applied_at'] or '-'}{note}"
+        )
+    applied_late = [a.migration_id for a in state.applied if a.out_of_order]
+    if applied_late:
+        lines.append(f"applied out of order (--allow-out-of-order): {', '.join(applied_late)}")
+    pending_late = [m.id for m in state.out_of_order]
+    if pending_late:
+        latest = state.latest_applied
+        lines.append(
+            f"pending below the latest applied {latest.migration_id if latest else '-'}: "
+            f"{', '.join(pending_late)} (apply refuses them without --allow-out-of-order)"
+        )
     summary = {
         ExitCode.OK: "up to date",
         ExitCode.PENDING: f"{len(state.pending)} pending migration(s): run xferity-schema apply",

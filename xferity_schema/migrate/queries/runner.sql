@@ -9,7 +9,9 @@ SELECT pg_advisory_unlock(%(lock_key)s);
 
 -- name: advisory_lock_holder
 -- Who holds the migration lock, for the "waiting" progress line.
-SELECT a.pid, a.application_name, a.client_addr::text, now() - a.backend_start AS held_for
+-- host(), not ::text: inet's text form carries a netmask. client_port is -1 for a Unix socket
+-- and NULL when this role may not see the other session's client.
+SELECT a.pid, a.application_name, host(a.client_addr) AS client_host, a.client_port
 FROM pg_locks AS l
 JOIN pg_stat_activity AS a ON l.pid = a.pid
 WHERE l.locktype = 'advisory'
@@ -82,9 +84,34 @@ COMMENT ON COLUMN xferity.schema_migration_log.client_host IS
 '[public] Host name of the machine that ran xferity-schema.';
 
 -- name: select_applied_migrations
-SELECT migration_id, content_sha256, applied_at, applied_by, execution_ms
+-- Every column, so that a database whose tracking table predates a column (e.g. out_of_order)
+-- still reads: status runs without the lock and never upgrades the table.
+SELECT *
 FROM xferity.schema_migrations
 ORDER BY migration_id;
+
+-- name: missing_tracking_columns
+-- Columns added to the tracking table after its first release.
+SELECT count(*)
+FROM (VALUES ('out_of_order'), ('rollback_sha256')) AS wanted (column_name)
+LEFT JOIN pg_catalog.pg_attribute AS a
+    ON
+        a.attrelid = 'xferity.schema_migrations'::regclass
+        AND wanted.column_name = a.attname
+        AND NOT a.attisdropped
+WHERE a.attname IS NULL;
+
+-- name: upgrade_tracking_tables
+-- Idempotent, run under the migration lock only when a column is missing.
+ALTER TABLE xferity.schema_migrations
+ADD COLUMN IF NOT EXISTS out_of_order boolean NOT NULL DEFAULT FALSE,
+ADD COLUMN IF NOT EXISTS rollback_sha256 text
+CHECK (rollback_sha256 ~ '^[0-9a-f]{64}$');
+
+COMMENT ON COLUMN xferity.schema_migrations.out_of_order IS
+'[public] True when applied with --allow-out-of-order below an already applied migration.';
+COMMENT ON COLUMN xferity.schema_migrations.rollback_sha256 IS
+'[public] sha256 of the rollback file when the migration was applied (NULL: none, or not recorded).';
 
 -- name: set_local_lock_timeout
 -- Bounds how long one migration waits for a table lock, for this transaction only: a DDL lock
@@ -93,8 +120,14 @@ SELECT set_config('lock_timeout', %(lock_timeout)s, TRUE);
 
 -- name: record_migration
 INSERT INTO xferity.schema_migrations
-(migration_id, content_sha256, execution_ms, toolkit_version)
-VALUES (%(migration_id)s, %(content_sha256)s, %(execution_ms)s, %(toolkit_version)s);
+(
+    migration_id, content_sha256, execution_ms, toolkit_version, out_of_order,
+    rollback_sha256
+)
+VALUES (
+    %(migration_id)s, %(content_sha256)s, %(execution_ms)s, %(toolkit_version)s,
+    %(out_of_order)s, %(rollback_sha256)s
+);
 
 -- name: log_migration
 INSERT INTO xferity.schema_migration_log
@@ -103,6 +136,12 @@ VALUES (%(migration_id)s, %(operation)s, %(content_sha256)s, %(client_host)s);
 
 -- name: forget_migration
 DELETE FROM xferity.schema_migrations WHERE migration_id = %(migration_id)s;
+
+-- name: backend_pid
+-- The server session's pid, compared with the pid the connection announced at start-up: a pooler
+-- (PgBouncer, pgcat, Odyssey, RDS Proxy) announces its own, so a mismatch means our statements
+-- may run in different server sessions.
+SELECT pg_backend_pid();
 
 -- name: check_client_connection_every_second
 -- PostgreSQL 14+: a backend running a migration notices a killed client within a second and
