@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,7 +18,7 @@ from xferity_schema.core.errors import ExitCode, UsageError, XferitySchemaError
 from xferity_schema.core.options import connection_options, json_option, progress_printer
 from xferity_schema.jobs import operations as ops
 from xferity_schema.jobs.metrics import render_prometheus
-from xferity_schema.migrate.session import open_session
+from xferity_schema.migrate.session import CommandSession, open_session
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +36,7 @@ def filter_options(func: F) -> F:
 
 def _session(
     dsn: str | None, config_path: Path | None, migrations_dir: Path | None, as_json: bool
-) -> Any:
+) -> AbstractContextManager[CommandSession]:
     return open_session(dsn, config_path, migrations_dir, progress_printer(as_json))
 
 
