@@ -38,10 +38,6 @@ def bouncer(pg_server: ScratchServer) -> Iterator[PgBouncer]:
         yield running
 
 
-def dbname(dsn: str) -> str:
-    return str(conninfo_to_dict(dsn)["dbname"])
-
-
 def leftovers(direct_dsn: str) -> tuple[object, ...]:
     """(advisory locks held anywhere, whether xferity's tracking table exists)."""
     with psycopg.connect(direct_dsn) as conn:
@@ -136,12 +132,12 @@ def test_eight_concurrent_applies_with_other_clients_in_the_pool(
         assert len(lines) == 1 and POOLER in lines[0] and FIX in lines[0], err
     assert seen == {(login, "none", 0)}
     assert leftovers(fresh_db) == (0, False)
-    # Connected directly, the same set applies cleanly, owned by the owner role.
+    # Connected directly, the same set applies cleanly, owned by the owner role, once the
+    # database is prepared for it as the DBA's script does (the owner owns schema xferity:
+    # apply switches role only then, issue 11).
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         conn.execute(
-            sql.SQL("GRANT CREATE ON DATABASE {} TO {}").format(
-                sql.Identifier(dbname(fresh_db)), sql.Identifier(owner)
-            )
+            sql.SQL("CREATE SCHEMA xferity AUTHORIZATION {}").format(sql.Identifier(owner))
         )
     result = run_cli(
         "apply", "--dsn", fresh_db, "--migrations-dir", str(directory), "--owner-role", owner
