@@ -18,6 +18,7 @@ from psycopg.rows import dict_row
 
 from tests.support.leases import expire_job_leases, let_job_lease_time_pass
 from tests.support.paths import REPO_ROOT
+from tests.support.plans import nested_plans
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import read_migration_set
 from xferity_schema.migrate.runner import apply_migrations
@@ -568,22 +569,6 @@ def test_prune_finished_jobs(db: psycopg.Connection[Row]) -> None:
 # -- the schema's promises -----------------------------------------------------------------
 
 
-def _nested_plans(conn: psycopg.Connection[Any], query: str) -> str:
-    """Plans of the statements a function runs, via auto_explain's LOG messages."""
-    messages: list[str] = []
-    conn.add_notice_handler(lambda diag: messages.append(diag.message_primary or ""))
-    try:
-        conn.execute("LOAD 'auto_explain'")
-    except psycopg.Error:
-        pytest.skip("auto_explain is not available on this server")
-    conn.execute("SET auto_explain.log_min_duration = 0")
-    conn.execute("SET auto_explain.log_nested_statements = on")
-    conn.execute("SET client_min_messages = log")
-    conn.execute(query)
-    conn.execute("SET client_min_messages = notice")
-    return "\n".join(messages)
-
-
 def test_claim_uses_the_partial_index(migrated_db: str) -> None:
     with psycopg.connect(migrated_db, autocommit=True) as conn:
         conn.execute("SELECT xferity.enqueue_job('k') FROM generate_series(1, 2000)")
@@ -596,7 +581,7 @@ def test_claim_uses_the_partial_index(migrated_db: str) -> None:
         source = MIGRATION.read_text()
         assert "WHERE state = 'available' AND attempt < max_attempts;" in source
         assert "WHERE j.state = 'available' AND j.attempt < j.max_attempts" in source
-        plans = _nested_plans(conn, "SELECT * FROM xferity.claim_job('w', NULL, 10)")
+        plans = nested_plans(conn, "SELECT * FROM xferity.claim_job('w', NULL, 10)")
     assert "Index Scan using jobs_claim_idx" in plans
     assert "Seq Scan" not in plans
 

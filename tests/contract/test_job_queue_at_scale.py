@@ -18,6 +18,8 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from tests.support.plans import nested_plans
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ROLLBACK = REPO_ROOT / "sql" / "migrations" / "0014_job_queue_at_scale.rollback.sql"
 MIGRATION = REPO_ROOT / "sql" / "migrations" / "0014_job_queue_at_scale.sql"
@@ -161,24 +163,6 @@ def test_fused_call_checks_everything_before_changing_anything(db: Conn) -> None
 # -- the flat claim: the intended index, a bounded range, in every case --------------------
 
 
-def _nested_plans(conn: psycopg.Connection[Any], query: str) -> str:
-    """Plans of the statements a function runs, via auto_explain's LOG messages."""
-    messages: list[str] = []
-    conn.add_notice_handler(lambda diag: messages.append(diag.message_primary or ""))
-    try:
-        conn.execute("LOAD 'auto_explain'")
-    except psycopg.Error:
-        pytest.skip("auto_explain is not available on this server")
-    conn.execute("SET auto_explain.log_min_duration = 0")
-    conn.execute("SET auto_explain.log_nested_statements = on")
-    conn.execute("SET client_min_messages = log")
-    try:
-        conn.execute(query)
-    finally:
-        conn.execute("SET client_min_messages = notice")
-    return "\n".join(messages)
-
-
 def _load_scale_cases(conn: psycopg.Connection[Any]) -> None:
     """Every kind of job a claim on queue `small` cannot take, beside 2k it can."""
     conn.execute(
@@ -201,9 +185,9 @@ def _load_scale_cases(conn: psycopg.Connection[Any]) -> None:
 
 CLAIM_CASES = {
     # the queue named, the index expected, what its range must be bounded by
-    "one queue": ("ARRAY['small']", "jobs_claim_queue_idx"),
-    "several queues": ("ARRAY['small', 'other']", "jobs_claim_queue_idx"),
-    "all queues": ("NULL", "jobs_claim_idx"),
+    "one queue": (["small"], "jobs_claim_queue_idx"),
+    "several queues": (["small", "other"], "jobs_claim_queue_idx"),
+    "all queues": (None, "jobs_claim_idx"),
 }
 
 
@@ -215,7 +199,9 @@ def test_claim_reads_only_due_jobs_of_its_queues_through_the_claim_index(
     with psycopg.connect(migrated_db, autocommit=True) as conn:
         _load_scale_cases(conn)
         conn.execute("SET auto_explain.log_analyze = on")
-        plans = _nested_plans(conn, f"SELECT * FROM xferity.claim_job('w', {queues}, 10)")
+        plans = nested_plans(
+            conn, "SELECT * FROM xferity.claim_job('w', %s::text[], 10)", (queues,)
+        )
         claimed = conn.execute(
             "SELECT count(*), min(queue), max(queue), max(priority) FROM xferity.jobs "
             "WHERE state = 'running'"
@@ -409,9 +395,10 @@ def test_exactly_once_under_16_workers_mixing_fused_and_plain_calls(migrated_db:
 def test_enqueue_jobs_takes_the_defaults_of_enqueue_job(db: Conn) -> None:
     single = scalar(db, "SELECT xferity.enqueue_job('k', NULL, NULL, NULL, NULL, NULL, NULL)")
     [many] = enqueue_many(db, 1, payloads=[None], queues=[None], run_ats=[None])
-    columns = "queue, kind, payload, state, priority, attempt, max_attempts, dedupe_key, run_at"
     a, b = db.execute(
-        f"SELECT {columns} FROM xferity.jobs WHERE id = ANY(%s) ORDER BY id", ([single, many],)
+        "SELECT queue, kind, payload, state, priority, attempt, max_attempts, dedupe_key, run_at "
+        "FROM xferity.jobs WHERE id = ANY(%s) ORDER BY id",
+        ([single, many],),
     ).fetchall()
     a.pop("run_at")
     assert abs((b.pop("run_at") - scalar(db, "SELECT now()")).total_seconds()) < 5

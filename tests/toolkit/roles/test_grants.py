@@ -17,6 +17,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.support.cli import run_cli
+from tests.support.role_model import role_args, unique_names
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.roles.audit import audit
 from xferity_schema.roles.names import RoleNames
@@ -46,24 +47,6 @@ class RoleModelDb:
         text = script or render_grant_script(self.names, self.dbname, [])
         with psycopg.connect(self.superuser) as conn:  # one transaction, as the README says
             conn.execute(text)  # type: ignore[arg-type]
-
-
-def unique_names() -> RoleNames:
-    suffix = uuid.uuid4().hex[:8]
-    return RoleNames(
-        owner=f"xo_{suffix}",
-        migrator=f"xm_{suffix}",
-        app=f"xa_{suffix}",
-        worker=f"xw_{suffix}",
-        readonly=f"xr_{suffix}",
-    )
-
-
-def role_args(names: RoleNames) -> list[str]:
-    return [
-        "--owner-role", names.owner, "--migrator-role", names.migrator, "--app-role", names.app,
-        "--worker-role", names.worker, "--readonly-role", names.readonly,
-    ]  # fmt: skip
 
 
 @pytest.fixture
