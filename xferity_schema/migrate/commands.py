@@ -18,17 +18,29 @@ from xferity_schema.migrate.files import numbering_gaps
 from xferity_schema.migrate.session import CommandSession, open_session
 from xferity_schema.migrate.status import render_status, status_exit_code, status_json
 
-
-@click.command()
-@connection_options
-@click.option("--dry-run", is_flag=True, help="Print the pending plan and change nothing.")
-@click.option(
+# Shared by apply and rollback: both take the migration lock and act as the owner.
+lock_timeout_option = click.option(
     "--lock-timeout",
     type=click.FloatRange(min=0),
     default=300.0,
     show_default=True,
-    help="Seconds to wait for another apply holding the migration lock.",
+    help="Seconds to wait for another apply or rollback holding the migration lock.",
 )
+owner_role_option = click.option(
+    "--owner-role",
+    default=DEFAULT_ROLE_NAMES["owner"],
+    show_default=True,
+    help=(
+        "SET ROLE to this role first when the login is a member of it and this database's "
+        "role model (the grant script) names it; otherwise says what it does instead."
+    ),
+)
+
+
+@click.command()
+@connection_options
+@click.option("--dry-run", is_flag=True, help="Print the pending plan and change nothing.")
+@lock_timeout_option
 @click.option(
     "--statement-lock-timeout",
     type=click.FloatRange(min=0),
@@ -36,15 +48,7 @@ from xferity_schema.migrate.status import render_status, status_exit_code, statu
     show_default=True,
     help="Seconds a transactional migration may wait for a table lock (0: no limit).",
 )
-@click.option(
-    "--owner-role",
-    default=DEFAULT_ROLE_NAMES["owner"],
-    show_default=True,
-    help=(
-        "SET ROLE to this role first when the login is a member of it and this database's "
-        "role model (the grant script) names it; otherwise apply says what it does instead."
-    ),
-)
+@owner_role_option
 @click.option(
     "--allow-out-of-order",
     is_flag=True,
@@ -175,19 +179,8 @@ def seed(
     "--steps", type=click.IntRange(min=1), default=None, help="Undo the N newest migrations."
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be rolled back; change nothing.")
-@click.option(
-    "--lock-timeout",
-    type=click.FloatRange(min=0),
-    default=300.0,
-    show_default=True,
-    help="Seconds to wait for an apply or rollback holding the migration lock.",
-)
-@click.option(
-    "--owner-role",
-    default=DEFAULT_ROLE_NAMES["owner"],
-    show_default=True,
-    help="SET ROLE to this role first when the login is a member of it (ignored if absent).",
-)
+@lock_timeout_option
+@owner_role_option
 @json_option
 @one_line_errors
 def rollback(
