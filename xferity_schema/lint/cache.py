@@ -1,8 +1,9 @@
 """A small on-disk cache of style results, keyed by everything that can change them.
 
-sqlfluff is the slow layer (about 0.15 s per migration); the same file text under the same
-`.sqlfluff` and sqlfluff version always gives the same violations, so they are kept in
-`.xferity-cache/lint/` (gitignored) next to the config. A corrupt or unwritable cache is ignored.
+sqlfluff is the slow layer (about 0.1 s per migration); the same file text under the same
+`.sqlfluff`, sqlfluff and sqlfluffrs versions always gives the same violations, so they are kept
+in `.xferity-cache/lint/` (gitignored) next to the config. A corrupt or unwritable cache is
+ignored.
 """
 
 from __future__ import annotations

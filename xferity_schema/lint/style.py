@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,7 @@ def check(
     cache = ResultCache(
         cache_dir(config) if use_cache else None,
         version("sqlfluff"),  # importing sqlfluff itself takes half a second
+        _rust_parser_version(),
         config.read_text(encoding="utf-8"),
     )
     files = list(files)
@@ -70,6 +71,16 @@ def check(
     return findings
 
 
+def _rust_parser_version() -> str:
+    """sqlfluffrs' version, or "" without it. The `rs` extra (a Rust lexer and parser, picked by
+    sqlfluff's default `use_rust_parser = auto`) finds the same violations about twice as fast;
+    without it sqlfluff falls back to its pure-Python parser."""
+    try:
+        return version("sqlfluffrs")
+    except PackageNotFoundError:
+        return ""
+
+
 def _text(file: SqlFile) -> str:
     # Query templates carry psycopg placeholders: lint a same-length, parseable stand-in so
     # every position still points at the file.
@@ -79,7 +90,7 @@ def _text(file: SqlFile) -> str:
 
 def _lint_all(config: Path, work: list[tuple[str, str]]) -> list[list[dict[str, Any]]]:
     """sqlfluff's violations for each (path, text), on every core when there is enough work:
-    sqlfluff is pure Python and CPU-bound, about 0.15 s a migration."""
+    sqlfluff is CPU-bound, about 0.1 s a migration with its Rust parser."""
     if not work:
         return []
     workers = min(len(os.sched_getaffinity(0)), MAX_WORKERS, len(work) // MIN_FILES_PER_WORKER)

@@ -121,15 +121,17 @@ def parse(text: str) -> ParsedSql:
 def walk(node: Any) -> Iterator[ast.Node]:
     """Every pglast node below (and including) `node`, depth first."""
     stack = [node]
+    node_type, sequences = ast.Node, (tuple, list)
+    children = (ast.Node, tuple, list)  # a tuple, not a union: isinstance is faster with it
     while stack:
         current = stack.pop()
-        if isinstance(current, ast.Node):
+        if isinstance(current, node_type):
             yield current
             for name in getattr(type(current), "__slots__", ()):
                 value = getattr(current, name, None)
-                if isinstance(value, ast.Node | tuple | list):
+                if isinstance(value, children):
                     stack.append(value)
-        elif isinstance(current, tuple | list):
+        elif isinstance(current, sequences):
             stack.extend(reversed(current))
 
 
