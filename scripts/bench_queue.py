@@ -3,7 +3,9 @@
 
 It starts no server: pass --dsn of a migrated, otherwise idle database (a scratch one: the
 benchmark empties xferity.jobs before each run and at the end, and refuses to start when the
-table holds rows unless --truncate is given).
+table holds rows unless --truncate is given). The server must keep PostgreSQL's default
+durability (fsync on; `python scripts/bench_server.py` starts one), or no commit is measured:
+it refuses a server with fsync off unless --allow-fsync-off.
 
 Modes (--mode, comma-separated, default "throughput"):
   throughput  enqueue --jobs N, then W workers (threads, one connection each) claim batches of B
@@ -673,6 +675,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="allow emptying a non-empty xferity.jobs (never on a database you care about)",
     )
+    parser.add_argument(
+        "--allow-fsync-off",
+        action="store_true",
+        help="run on a server with fsync off (measures no real commit; refused by default)",
+    )
     parser.add_argument("--json", action="store_true", help="print results as JSON on stdout")
     args = parser.parse_args(argv)
     modes = {m.strip() for m in args.mode.split(",") if m.strip()}
@@ -691,6 +698,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         row = conn.execute("SELECT to_regclass('xferity.jobs') IS NOT NULL").fetchone()
         if not row or not row[0]:
             print("xferity.jobs does not exist: migrate the database first", file=sys.stderr)
+            return 2
+        row = conn.execute("SELECT current_setting('fsync')").fetchone()
+        if row and row[0] != "on" and not args.allow_fsync_off:
+            print(
+                "the server runs with fsync off, so no commit is measured: use a server with "
+                "default durability (python scripts/bench_server.py) or pass --allow-fsync-off",
+                file=sys.stderr,
+            )
             return 2
         row = conn.execute("SELECT EXISTS (SELECT FROM xferity.jobs)").fetchone()
         if row and row[0] and not args.truncate:

@@ -13,7 +13,13 @@
 // database must show every job finished once (xferity/bare: state completed with attempt 1;
 // pg-boss: completed with retry_count 0; graphile-worker: its jobs table empty, since it deletes
 // finished jobs, and no job with a failed attempt). Then single-row and bulk enqueue.
-// Figures are medians of --runs runs, with the ratio to bare in the same configuration.
+// Figures are medians of --runs runs, with the ratio to bare in the same configuration. With
+// graphile-worker among the systems, its documented fastest configuration (24 concurrent jobs,
+// local queue 500) also runs beside bare SQL and the fused call at the largest batch
+// (--graphile-fastest 0 skips it).
+//
+// The server must run with fsync on (the default; `python scripts/bench_server.py` starts one):
+// otherwise no commit is measured, and the script refuses unless --allow-fsync-off.
 //
 // Needs Node >= 22 and the peers installed outside the repository, e.g.:
 //   npm install --prefix ~/.cache/xferity-bench node@22 graphile-worker@0.18 pg-boss@12 pg
@@ -38,6 +44,8 @@ function parseArgs(argv) {
     batch: "1,10,100",
     workers: "1,4",
     sync: "on,off",
+    "graphile-fastest": "1",
+    "allow-fsync-off": "",
     runs: "3",
     jobs: "20000",
     "jobs-per-batch-1": "3000",
@@ -51,7 +59,8 @@ function parseArgs(argv) {
     if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
     const [key, inline] = arg.slice(2).split("=", 2);
     if (!(key in options)) throw new Error(`unknown option --${key}`);
-    options[key] = inline ?? (key === "json" ? "1" : argv[++i]);
+    const flag = key === "json" || key === "allow-fsync-off";
+    options[key] = inline ?? (flag ? "1" : argv[++i]);
   }
   if (!options.dsn) throw new Error("--dsn is required");
   if (!options.modules) throw new Error("--modules (the npm prefix holding the peers) is required");
@@ -142,9 +151,12 @@ async function runWorker(options) {
       }
     }
     await client.end();
-  } else if (spec.system === "graphile") {
+  } else if (spec.system === "graphile" || spec.system === "graphile-fast") {
     // graphile-worker's batching: a local queue of `batch` jobs fetched (and locked) at once,
-    // as many concurrent jobs, and completions batched (completeJobBatchDelay 0).
+    // as many concurrent jobs, and completions batched (completeJobBatchDelay 0). graphile-fast
+    // is its documented fastest configuration whatever the batch: 24 concurrent jobs, a local
+    // queue of 500.
+    const fast = spec.system === "graphile-fast";
     const graphile = peers(options.modules).graphile();
     const pgPool = new pg.Pool({ connectionString: options.dsn, max: 2 });
     pgPool.on("error", (e) => { throw e; });
@@ -157,10 +169,12 @@ async function runWorker(options) {
       logger: new graphile.Logger(() => () => {}),
       preset: {
         worker: {
-          concurrentJobs: spec.batch,
+          concurrentJobs: fast ? 24 : spec.batch,
           maxPoolSize: 2,
           pollInterval: 200,
-          ...(spec.batch > 1 ? { localQueue: { size: spec.batch }, completeJobBatchDelay: 0 } : {}),
+          ...(fast
+            ? { localQueue: { size: 500 }, completeJobBatchDelay: 0 }
+            : spec.batch > 1 ? { localQueue: { size: spec.batch }, completeJobBatchDelay: 0 } : {}),
         },
       },
     });
@@ -258,6 +272,7 @@ const DONE_CHECK = {
   pgboss: "SELECT count(*) FILTER (WHERE state = 'completed' AND retry_count = 0)::int AS ok, count(*)::int AS total FROM pgboss.job WHERE name = 'bench'",
 };
 DONE_CHECK.fused = DONE_CHECK.xferity;
+for (const table of [RESET, VACUUM, FILL, DONE_CHECK]) table["graphile-fast"] = table.graphile;
 
 async function fill(pg, dsn, system, jobs) {
   await withClient(pg, dsn, async (c) => {
@@ -305,7 +320,7 @@ async function throughputRun(pg, dsn, system, batch, workers, jobs) {
     if (counts[n] !== 1) throw new Error(`${system}: job ${n} was handled ${counts[n]} times`);
   }
   const check = await withClient(pg, dsn, (c) =>
-    c.query(DONE_CHECK[system], system === "graphile" ? [jobs] : []));
+    c.query(DONE_CHECK[system], system.startsWith("graphile") ? [jobs] : []));
   const { ok, total } = check.rows[0];
   if (ok !== jobs || total !== jobs) {
     throw new Error(`${system}: the database shows ${ok} of ${total} jobs done once, expected ${jobs}`);
@@ -376,9 +391,17 @@ async function main() {
   const systems = list(OPTIONS.systems);
   const runs = Number.parseInt(OPTIONS.runs, 10);
   const version = await withClient(pg, OPTIONS.dsn, (c) => c.query("SHOW server_version"));
-  console.log(`# server ${version.rows[0].server_version}, node ${process.version}, ${runs} run(s) each`);
+  const fsync = (await withClient(pg, OPTIONS.dsn, (c) => c.query("SHOW fsync"))).rows[0].fsync;
+  // With fsync off a commit writes nothing to disk: batch 1, bound by commit latency in
+  // production, would be measured as if commits were free.
+  if (fsync !== "on" && !OPTIONS["allow-fsync-off"]) {
+    throw new Error("the server runs with fsync off, so no commit is measured: use a server with " +
+      "default durability (python scripts/bench_server.py), or pass --allow-fsync-off");
+  }
+  console.log(`# server ${version.rows[0].server_version} (fsync ${fsync}), node ${process.version}, ${runs} run(s) each`);
+  const fastest = OPTIONS["graphile-fastest"] !== "0" && systems.includes("graphile");
   await setup(pg, OPTIONS.dsn, systems);
-  const report = { throughput: [], enqueue: [] };
+  const report = { throughput: [], fastest: [], enqueue: [] };
   try {
     for (const sync of list(OPTIONS.sync)) {
       await setSync(pg, OPTIONS.dsn, sync);
@@ -396,6 +419,26 @@ async function main() {
           report.throughput.push(row);
           console.error(`sync=${sync} batch=${batch} workers=${workers} ` +
             systems.map((s) => `${s}=${row[s].toFixed(0)}`).join(" "));
+        }
+      }
+      if (fastest) {
+        // graphile-worker's fastest configuration beside bare SQL and the fused call at the
+        // largest batch, per worker count.
+        const batch = Math.max(...ints(OPTIONS.batch));
+        const contenders = ["graphile-fast", "bare", ...(systems.includes("fused") ? ["fused"] : [])];
+        for (const workers of ints(OPTIONS.workers)) {
+          const jobs = Number(OPTIONS.jobs);
+          const rates = Object.fromEntries(contenders.map((s) => [s, []]));
+          for (let r = 0; r < runs; r++) {
+            for (const system of contenders) {
+              rates[system].push(await throughputRun(pg, OPTIONS.dsn, system, batch, workers, jobs));
+            }
+          }
+          const row = { sync, batch, workers, jobs };
+          for (const s of contenders) row[s] = median(rates[s]);
+          report.fastest.push(row);
+          console.error(`fastest sync=${sync} workers=${workers} ` +
+            contenders.map((s) => `${s}=${row[s].toFixed(0)}`).join(" "));
         }
       }
     }
@@ -428,6 +471,17 @@ function printReport(report, systems) {
   console.log(`|---|---|${systems.map(() => "---").join("|")}|`);
   for (const row of report.throughput) {
     console.log(`| ${row.sync} | ${row.batch}, ${row.workers} | ${systems.map((s) => cell(row[s], row.bare)).join(" | ")} |`);
+  }
+  if (report.fastest.length) {
+    console.log("\ngraphile-worker's fastest configuration (24 concurrent jobs, local queue 500), " +
+      "beside bare SQL and the fused call at batch B; jobs/s (median; ratio to bare SQL)\n");
+    const fusedToo = "fused" in report.fastest[0];
+    console.log(`| sync commit | workers | graphile-worker fastest | bare SQL, batch B |${fusedToo ? " xferity fused, batch B |" : ""}`);
+    console.log(`|---|---|---|---|${fusedToo ? "---|" : ""}`);
+    for (const row of report.fastest) {
+      const fused = fusedToo ? ` ${cell(row.fused, row.bare)} |` : "";
+      console.log(`| ${row.sync} | ${row.workers} (B = ${row.batch}) | ${cell(row["graphile-fast"], row.bare)} | ${cell(row.bare, row.bare)} |${fused}`);
+    }
   }
   console.log("\nEnqueue, jobs/s (median; ratio to bare SQL)\n");
   console.log("| mode | system | jobs/s |\n|---|---|---|");

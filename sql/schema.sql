@@ -1279,8 +1279,7 @@ DECLARE
     -- Priority levels are walked downwards from above every integer.
     level bigint := 2147483648;
     wanted integer := claim_job.max_jobs;
-    picked tid[] := '{}';
-    found_here tid[];
+    claimed_here integer;
     level_due boolean;
     wanted_queues text[];
 BEGIN
@@ -1342,68 +1341,67 @@ BEGIN
         EXIT WHEN level IS NULL;
         CONTINUE WHEN NOT level_due;
 
-        -- Lock the first due jobs of this level in (run_at, id) order,
-        -- skipping rows other claimers hold. The locks pin these row
-        -- versions until commit, so their ctids stay valid for the update.
+        -- Lease the first due jobs of this level in (run_at, id) order,
+        -- skipping rows other claimers hold: one statement locks and
+        -- updates them, and returns them in claim order.
         IF wanted_queues IS NULL THEN
-            SELECT array_agg(r.ctid) INTO found_here
-            FROM (
-                SELECT j.ctid
-                FROM xferity.jobs AS j
-                WHERE j.state = 'available' AND j.attempt < j.max_attempts
-                    AND j.priority = level
-                    AND j.run_at <= now()
-                ORDER BY j.run_at, j.id
-                LIMIT wanted
-                FOR UPDATE SKIP LOCKED
-            ) AS r;
-        ELSE
-            SELECT array_agg(r.ctid ORDER BY r.run_at, r.id) INTO found_here
-            FROM (
-                SELECT c.ctid, c.run_at, c.id
-                FROM unnest(wanted_queues) AS q (name)
-                CROSS JOIN LATERAL (
-                    SELECT j.ctid, j.run_at, j.id
-                    FROM xferity.jobs AS j
-                    WHERE j.state = 'available'
-                        AND j.queue = q.name
-                        AND j.priority = level
-                        AND j.run_at <= now()
-                    ORDER BY j.run_at, j.id
+            RETURN QUERY
+            WITH claimed AS (
+                UPDATE xferity.jobs AS j
+                SET state = 'running',
+                    attempt = j.attempt + 1,
+                    locked_by = claim_job.worker_id,
+                    locked_at = now(),
+                    lease_expires_at = now() + claim_job.lease
+                WHERE j.ctid = ANY (ARRAY(
+                    SELECT r.ctid
+                    FROM xferity.jobs AS r
+                    WHERE r.state = 'available' AND r.attempt < r.max_attempts
+                        AND r.priority = level
+                        AND r.run_at <= now()
+                    ORDER BY r.run_at, r.id
                     LIMIT wanted
                     FOR UPDATE SKIP LOCKED
-                ) AS c
-                ORDER BY c.run_at, c.id
-                LIMIT wanted
-            ) AS r;
-        END IF;
+                ))
+                RETURNING j.*
+            )
 
-        IF found_here IS NOT NULL THEN
-            picked := picked || found_here;
-            wanted := claim_job.max_jobs - cardinality(picked);
-            EXIT WHEN wanted <= 0;
+            SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+        ELSE
+            RETURN QUERY
+            WITH claimed AS (
+                UPDATE xferity.jobs AS j
+                SET state = 'running',
+                    attempt = j.attempt + 1,
+                    locked_by = claim_job.worker_id,
+                    locked_at = now(),
+                    lease_expires_at = now() + claim_job.lease
+                WHERE j.ctid = ANY (ARRAY(
+                    SELECT c.ctid
+                    FROM unnest(wanted_queues) AS q (name)
+                    CROSS JOIN LATERAL (
+                        SELECT r.ctid, r.run_at, r.id
+                        FROM xferity.jobs AS r
+                        WHERE r.state = 'available'
+                            AND r.queue = q.name
+                            AND r.priority = level
+                            AND r.run_at <= now()
+                        ORDER BY r.run_at, r.id
+                        LIMIT wanted
+                        FOR UPDATE SKIP LOCKED
+                    ) AS c
+                    ORDER BY c.run_at, c.id
+                    LIMIT wanted
+                ))
+                RETURNING j.*
+            )
+
+            SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
         END IF;
+        GET DIAGNOSTICS claimed_here = ROW_COUNT;
+        wanted := wanted - claimed_here;
+        EXIT WHEN wanted <= 0;
     END LOOP;
-
-    IF cardinality(picked) = 0 THEN
-        RETURN;
-    END IF;
-
-    RETURN QUERY
-    WITH claimed AS (
-        UPDATE xferity.jobs AS j
-        SET state = 'running',
-            attempt = j.attempt + 1,
-            locked_by = claim_job.worker_id,
-            locked_at = now(),
-            lease_expires_at = now() + claim_job.lease
-        WHERE j.ctid = ANY (picked)
-        RETURNING j.*
-    )
-
-    SELECT c.*
-    FROM claimed AS c
-    ORDER BY c.priority DESC, c.run_at, c.id;
 END;
 $function$;
 COMMENT ON FUNCTION xferity.claim_job(worker_id text, queues text[], max_jobs integer, lease interval) IS

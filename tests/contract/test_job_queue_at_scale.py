@@ -250,6 +250,25 @@ def test_claim_order_across_queues_and_levels_is_the_0012_order(db: Conn) -> Non
     assert [r["queue"] for r in db.execute("SELECT queue FROM xferity.claim_job('w')")] == ["c"]
 
 
+@pytest.mark.parametrize("queues", [None, ["a", "b"]])
+def test_a_claim_spanning_levels_takes_exactly_max_jobs(
+    db: Conn, queues: list[str] | None
+) -> None:
+    # 0018 leases level by level: what one level gave counts against the next one's share.
+    for queue, priority in [("a", 3), ("b", 3), ("a", 2), ("b", 1), ("a", 1), ("b", 0)]:
+        db.execute(
+            "SELECT xferity.enqueue_job('k', queue => %s, priority => %s)", (queue, priority)
+        )
+    for max_jobs, expected in [(3, [3, 3, 2]), (2, [1, 1]), (5, [0])]:
+        got = db.execute(
+            "SELECT priority, attempt, locked_by FROM xferity.claim_job('w', %s, %s)",
+            (queues, max_jobs),
+        ).fetchall()
+        assert [r["priority"] for r in got] == expected
+        assert {(r["attempt"], r["locked_by"]) for r in got} == {(1, "w")}
+    assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'running'") == 6
+
+
 # -- fused complete-and-claim -------------------------------------------------------------
 
 

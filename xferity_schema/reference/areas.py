@@ -80,6 +80,7 @@ AREAS = (
             "0015_job_operations",
             "0016_job_operations_validate",
             "0017_jobs_unsuccessful_idx",
+            "0018_claim_in_fewer_statements",
         ),
     ),
     Area(

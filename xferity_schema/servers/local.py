@@ -48,6 +48,7 @@ class LocalServer:
     port: int
     superuser_password: str | None = None
     throwaway: bool = False  # trade durability for speed: tests and upgrade checks only
+    durable: bool = False  # a throwaway that keeps fsync and synchronous_commit on: benchmarks
 
     # -- layout ---------------------------------------------------------------------------
     @property
@@ -117,7 +118,9 @@ class LocalServer:
         listen = "127.0.0.1" if self.superuser_password is not None else ""
         options = f"-p {self.port} -k {socket_dir} -c listen_addresses='{listen}'"
         if self.throwaway:
-            options += " -c max_connections=200 -c fsync=off -c synchronous_commit=off"
+            options += " -c max_connections=200"
+            if not self.durable:
+                options += " -c fsync=off -c synchronous_commit=off"
         self._run(
             [
                 str(self.binary("pg_ctl")),

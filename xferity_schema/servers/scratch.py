@@ -67,8 +67,11 @@ class ScratchServer:
 
 
 @contextmanager
-def throwaway_cluster(bin_dir: Path | None = None) -> Iterator[ScratchServer]:
-    """initdb + start a cluster in a temporary directory; stop and delete it afterwards."""
+def throwaway_cluster(
+    bin_dir: Path | None = None, durable: bool = False
+) -> Iterator[ScratchServer]:
+    """initdb + start a cluster in a temporary directory; stop and delete it afterwards. It runs
+    with fsync and synchronous_commit off unless `durable` (benchmarks measure real commits)."""
     binaries = (bin_dir or embedded_bin_dir()).resolve()  # initdb runs in another cwd
     root = Path(tempfile.mkdtemp(prefix="xferity-scratch-"))
     server = LocalServer(
@@ -77,6 +80,7 @@ def throwaway_cluster(bin_dir: Path | None = None) -> Iterator[ScratchServer]:
         port=free_port(),
         superuser_password=new_password(),
         throwaway=True,
+        durable=durable,
     )
     try:
         server.initialise()

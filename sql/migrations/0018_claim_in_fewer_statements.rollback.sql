@@ -1,0 +1,149 @@
+-- 0018 claim in fewer statements, rollback: puts back 0014's claim_job, which
+-- locks a level's jobs in one statement and updates them all in another.
+
+CREATE OR REPLACE FUNCTION xferity.claim_job(
+    worker_id text,
+    queues text[] DEFAULT NULL,
+    max_jobs integer DEFAULT 1,
+    lease interval DEFAULT '300 seconds'
+)
+RETURNS SETOF xferity.jobs
+LANGUAGE plpgsql
+VOLATILE
+SECURITY DEFINER
+SET search_path = xferity, pg_temp
+SET plan_cache_mode = force_generic_plan
+ROWS 10
+AS $$
+#variable_conflict use_column
+DECLARE
+    -- Priority levels are walked downwards from above every integer.
+    level bigint := 2147483648;
+    wanted integer := claim_job.max_jobs;
+    picked tid[] := '{}';
+    found_here tid[];
+    level_due boolean;
+    wanted_queues text[];
+BEGIN
+    IF coalesce(claim_job.worker_id, '') = '' THEN
+        RAISE EXCEPTION 'claim_job: worker_id must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF claim_job.max_jobs IS NULL OR claim_job.max_jobs < 1 THEN
+        RAISE EXCEPTION 'claim_job: max_jobs must be at least 1, got %', claim_job.max_jobs
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF claim_job.max_jobs > 1000 THEN
+        RAISE EXCEPTION 'claim_job: max_jobs must be at most 1000, got %', claim_job.max_jobs
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF claim_job.lease IS NULL OR claim_job.lease <= interval '0' THEN
+        RAISE EXCEPTION 'claim_job: lease must be positive, got %', claim_job.lease
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF claim_job.lease > interval '1 day' THEN
+        RAISE EXCEPTION 'claim_job: lease must be at most 1 day, got %', claim_job.lease
+            USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Claim with a shorter lease and extend it with heartbeat_job.';
+    END IF;
+    IF claim_job.queues IS NOT NULL THEN
+        -- Each queue once: a queue named twice would be read twice.
+        wanted_queues := ARRAY(SELECT DISTINCT q FROM unnest(claim_job.queues) AS q);
+    END IF;
+
+    -- Every statement's WHERE clause repeats the predicate of its claim
+    -- index verbatim: jobs_claim_idx for all queues, jobs_claim_queue_idx
+    -- (state = 'available' only, see there) for named queues.
+    LOOP
+        -- The next priority level below `level` holding available jobs, and
+        -- whether its earliest job is due: a level of future jobs only costs
+        -- this one probe.
+        IF wanted_queues IS NULL THEN
+            SELECT j.priority, j.run_at <= now() INTO level, level_due
+            FROM xferity.jobs AS j
+            WHERE j.state = 'available' AND j.attempt < j.max_attempts
+                AND j.priority < level
+            ORDER BY j.priority DESC, j.run_at
+            LIMIT 1;
+        ELSE
+            SELECT p.priority, p.run_at <= now() INTO level, level_due
+            FROM unnest(wanted_queues) AS q (name)
+            CROSS JOIN LATERAL (
+                SELECT j.priority, j.run_at
+                FROM xferity.jobs AS j
+                WHERE j.state = 'available'
+                    AND j.queue = q.name
+                    AND j.priority < level
+                ORDER BY j.priority DESC, j.run_at
+                LIMIT 1
+            ) AS p
+            ORDER BY p.priority DESC, p.run_at
+            LIMIT 1;
+        END IF;
+        EXIT WHEN level IS NULL;
+        CONTINUE WHEN NOT level_due;
+
+        -- Lock the first due jobs of this level in (run_at, id) order,
+        -- skipping rows other claimers hold. The locks pin these row
+        -- versions until commit, so their ctids stay valid for the update.
+        IF wanted_queues IS NULL THEN
+            SELECT array_agg(r.ctid) INTO found_here
+            FROM (
+                SELECT j.ctid
+                FROM xferity.jobs AS j
+                WHERE j.state = 'available' AND j.attempt < j.max_attempts
+                    AND j.priority = level
+                    AND j.run_at <= now()
+                ORDER BY j.run_at, j.id
+                LIMIT wanted
+                FOR UPDATE SKIP LOCKED
+            ) AS r;
+        ELSE
+            SELECT array_agg(r.ctid ORDER BY r.run_at, r.id) INTO found_here
+            FROM (
+                SELECT c.ctid, c.run_at, c.id
+                FROM unnest(wanted_queues) AS q (name)
+                CROSS JOIN LATERAL (
+                    SELECT j.ctid, j.run_at, j.id
+                    FROM xferity.jobs AS j
+                    WHERE j.state = 'available'
+                        AND j.queue = q.name
+                        AND j.priority = level
+                        AND j.run_at <= now()
+                    ORDER BY j.run_at, j.id
+                    LIMIT wanted
+                    FOR UPDATE SKIP LOCKED
+                ) AS c
+                ORDER BY c.run_at, c.id
+                LIMIT wanted
+            ) AS r;
+        END IF;
+
+        IF found_here IS NOT NULL THEN
+            picked := picked || found_here;
+            wanted := claim_job.max_jobs - cardinality(picked);
+            EXIT WHEN wanted <= 0;
+        END IF;
+    END LOOP;
+
+    IF cardinality(picked) = 0 THEN
+        RETURN;
+    END IF;
+
+    RETURN QUERY
+    WITH claimed AS (
+        UPDATE xferity.jobs AS j
+        SET state = 'running',
+            attempt = j.attempt + 1,
+            locked_by = claim_job.worker_id,
+            locked_at = now(),
+            lease_expires_at = now() + claim_job.lease
+        WHERE j.ctid = ANY (picked)
+        RETURNING j.*
+    )
+
+    SELECT c.*
+    FROM claimed AS c
+    ORDER BY c.priority DESC, c.run_at, c.id;
+END;
+$$;
