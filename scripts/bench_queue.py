@@ -11,8 +11,9 @@ Modes (--mode, comma-separated, default "throughput"):
   throughput  enqueue --jobs N, then W workers (threads, one connection each) claim batches of B
               with claim_job and finish them with complete_jobs, for every W in --workers and
               B in --batch. Prints jobs/s and client-side claim latency percentiles. With
-              --compare-bare, the same run on a bare table of the same shape worked by one
-              `WITH ... FOR UPDATE SKIP LOCKED ... UPDATE` to claim and one UPDATE to finish.
+              --compare-bare, the same run on the minimal table of scripts/bench_bare.sql
+              (one partial index) worked by one `WITH ... FOR UPDATE SKIP LOCKED ... UPDATE`
+              to claim and one UPDATE to finish.
   latency     claim latency of one worker (claim 1, complete 1) with each --pending count of
               due jobs, beside --finished finished jobs.
   scale       the flat claim (migration 0014): claim latency of one worker on queue `small`
@@ -49,6 +50,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -56,6 +58,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 BARE_SCHEMA = "xferity_bench"
+BARE_DDL = Path(__file__).with_name("bench_bare.sql")
 
 # -- the queries --------------------------------------------------------------------------
 
@@ -172,28 +175,9 @@ def vacuum(dsn: str, variant: Variant) -> None:
 
 
 def create_bare_table(dsn: str) -> None:
-    """A table of the same shape as xferity.jobs: columns, checks, indexes, storage options."""
+    """The minimal bare queue of scripts/bench_bare.sql (shared with bench_queue_peers.mjs)."""
     with connect(dsn) as conn:
-        conn.execute(
-            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(BARE_SCHEMA))
-        )
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(BARE_SCHEMA)))
-        conn.execute(
-            sql.SQL("CREATE TABLE {}.jobs (LIKE xferity.jobs INCLUDING ALL)").format(
-                sql.Identifier(BARE_SCHEMA)
-            )
-        )
-        row = conn.execute(
-            "SELECT reloptions FROM pg_class WHERE oid = 'xferity.jobs'::regclass"
-        ).fetchone()
-        options = row[0] if row and row[0] else []
-        for option in options:
-            name, value = str(option).split("=", 1)
-            conn.execute(
-                sql.SQL("ALTER TABLE {}.jobs SET ({} = {})").format(
-                    sql.Identifier(BARE_SCHEMA), sql.Identifier(name), sql.Literal(value)
-                )
-            )
+        conn.execute(BARE_DDL.read_text(encoding="utf-8"))
 
 
 def drop_bare_table(dsn: str) -> None:
@@ -555,6 +539,10 @@ def run_scale(
             for query, count in loads:
                 conn.execute(query, {"count": count})
         vacuum(dsn, FUNCTIONS)
+        # Flush the load's WAL and dirty pages now: a checkpoint running during the claims
+        # would slow their commits, which is the disk's cost, not the claim's.
+        with connect(dsn) as conn:
+            conn.execute("CHECKPOINT")
 
     rows: list[dict[str, object]] = []
 

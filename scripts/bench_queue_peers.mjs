@@ -4,8 +4,10 @@
 // connection per worker).
 //
 // Systems: xferity (claim_job + complete_jobs: two commits per batch), fused
-// (complete_and_claim_jobs: one commit per batch), bare (a table like xferity.jobs, one
-// WITH ... FOR UPDATE SKIP LOCKED ... UPDATE to claim and one UPDATE to finish), graphile
+// (complete_and_claim_jobs: one commit per batch), bare (scripts/bench_bare.sql: a minimal
+// table with one partial index, one WITH ... FOR UPDATE SKIP LOCKED ... UPDATE to claim and
+// one UPDATE to finish; bare-table, asked for by --systems, runs the same SQL on a copy of
+// xferity.jobs with its checks and indexes), graphile
 // (graphile-worker, local queue of `batch` jobs, batched completion), pgboss (pg-boss fetch() of
 // batchSize jobs, then complete()). For each batch B, worker count W and synchronous_commit on/off: enqueue the jobs,
 // start W worker processes, time until all are done, and check that every job was done exactly
@@ -29,6 +31,7 @@
 // xferity.jobs and creates/drops the schemas xferity_bench, graphile_worker and pgboss.
 
 import { fork } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import process from "node:process";
@@ -89,26 +92,29 @@ function peers(modules) {
 
 // -- the queries ---------------------------------------------------------------------------
 
+// bare: the minimal table; bare-table: the same SQL on a copy of xferity.jobs (its columns,
+// checks and indexes), which tells the API's own cost from the cost of the table's indexes.
+const BARE_TABLES = { bare: "xferity_bench.jobs", "bare-table": "xferity_bench.jobs_full" };
 const Q = {
   xferityClaim: "SELECT id, payload FROM xferity.claim_job($1, NULL, $2)",
   xferityFinish: "SELECT xferity.complete_jobs($1::bigint[], $2)",
   fused:
     "SELECT outcome, id, payload FROM xferity.complete_and_claim_jobs($1, $2::bigint[], NULL, $3)",
-  bareClaim: `
+  bareClaim: (table) => `
 WITH ready AS (
-    SELECT j.id FROM xferity_bench.jobs AS j
+    SELECT j.id FROM ${table} AS j
     WHERE j.state = 'available' AND j.attempt < j.max_attempts AND j.run_at <= now()
     ORDER BY j.priority DESC, j.run_at, j.id
     LIMIT $2
     FOR UPDATE SKIP LOCKED
 )
-UPDATE xferity_bench.jobs AS j
+UPDATE ${table} AS j
 SET state = 'running', attempt = j.attempt + 1, locked_by = $1, locked_at = now(),
     lease_expires_at = now() + interval '300 seconds'
 FROM ready WHERE j.id = ready.id
 RETURNING j.id, j.payload`,
-  bareFinish: `
-UPDATE xferity_bench.jobs
+  bareFinish: (table) => `
+UPDATE ${table}
 SET state = 'completed', lease_expires_at = NULL, finished_at = now()
 WHERE id = ANY($1::bigint[]) AND locked_by = $2`,
 };
@@ -124,11 +130,12 @@ async function runWorker(options) {
   // part is the work only, for every system.
   const started = new Promise((resolve) => process.once("message", resolve));
   const ready = () => { process.send({ ready: true }); return started; };
-  if (spec.system === "xferity" || spec.system === "bare" || spec.system === "fused") {
+  if (["xferity", "fused", "bare", "bare-table"].includes(spec.system)) {
     const client = new pg.Client({ connectionString: options.dsn });
     await client.connect();
-    const claim = spec.system === "bare" ? Q.bareClaim : Q.xferityClaim;
-    const finish = spec.system === "bare" ? Q.bareFinish : Q.xferityFinish;
+    const table = BARE_TABLES[spec.system];
+    const claim = table ? Q.bareClaim(table) : Q.xferityClaim;
+    const finish = table ? Q.bareFinish(table) : Q.xferityFinish;
     await ready();
     if (spec.system === "fused") {
       let held = [];
@@ -215,14 +222,7 @@ async function waitUntilEmpty(pg, dsn, query) {
 async function setup(pg, dsn, systems) {
   const c = new pg.Client({ connectionString: dsn });
   await c.connect();
-  await c.query("DROP SCHEMA IF EXISTS xferity_bench CASCADE");
-  await c.query("CREATE SCHEMA xferity_bench");
-  await c.query("CREATE TABLE xferity_bench.jobs (LIKE xferity.jobs INCLUDING ALL)");
-  const { rows } = await c.query("SELECT reloptions FROM pg_class WHERE oid = 'xferity.jobs'::regclass");
-  for (const option of rows[0].reloptions ?? []) {
-    const [k, v] = option.split("=");
-    await c.query(`ALTER TABLE xferity_bench.jobs SET (${c.escapeIdentifier(k)} = ${c.escapeLiteral(v)})`);
-  }
+  await c.query(readFileSync(path.join(path.dirname(SELF), "bench_bare.sql"), "utf8"));
   await c.end();
   if (systems.includes("graphile")) {
     const { runMigrations } = peers(OPTIONS.modules).graphile();
@@ -272,7 +272,12 @@ const DONE_CHECK = {
   pgboss: "SELECT count(*) FILTER (WHERE state = 'completed' AND retry_count = 0)::int AS ok, count(*)::int AS total FROM pgboss.job WHERE name = 'bench'",
 };
 DONE_CHECK.fused = DONE_CHECK.xferity;
-for (const table of [RESET, VACUUM, FILL, DONE_CHECK]) table["graphile-fast"] = table.graphile;
+for (const table of [RESET, VACUUM, FILL, DONE_CHECK]) {
+  table["graphile-fast"] = table.graphile;
+  table["bare-table"] = typeof table.bare === "string"
+    ? table.bare.replaceAll("xferity_bench.jobs", "xferity_bench.jobs_full")
+    : table.bare.map((q) => q.replaceAll("xferity_bench.jobs", "xferity_bench.jobs_full"));
+}
 
 async function fill(pg, dsn, system, jobs) {
   await withClient(pg, dsn, async (c) => {
@@ -464,7 +469,7 @@ async function main() {
 }
 
 function printReport(report, systems) {
-  const names = { xferity: "xferity API", fused: "xferity fused", bare: "bare SQL", graphile: "graphile-worker", pgboss: "pg-boss" };
+  const names = { xferity: "xferity API", fused: "xferity fused", bare: "bare SQL", "bare-table": "bare SQL on xferity.jobs' shape", graphile: "graphile-worker", pgboss: "pg-boss" };
   const cell = (v, bare) => `${Math.round(v).toLocaleString("en-US")} (${(v / bare).toFixed(2)}×)`;
   console.log("\nThroughput, jobs/s (median; ratio to bare SQL in the same configuration)\n");
   console.log(`| sync commit | batch, workers | ${systems.map((s) => names[s]).join(" | ")} |`);
