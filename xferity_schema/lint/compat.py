@@ -148,17 +148,17 @@ def newer_than_13(
     """(location, message) for every construct in `tree` a PostgreSQL 13 server rejects."""
     context = context or CompatContext()
     precise: list[tuple[int, str]] = []
-    derived: list[tuple[int, str]] = []
+    derived: tuple[int, str] | None = None
     for node in walk(tree):
         where = node_location(node, default_location)
         for version, what in _newer(node, context):
             if version > MINIMUM_MAJOR:
                 precise.append((where, _message(what, version)))
-        for version, what in grammar.newer_parts(node):
-            derived.append((where, _message(what, version)))
+        if derived is None and (part := grammar.first_newer_part(node)) is not None:
+            derived = (where, _message(part[1], part[0]))
     # The hand-written checks name a construct better than its parse-tree parts do: the
-    # grammar's findings stand in only for a statement none of them flagged.
-    yield from precise or derived[:1]
+    # grammar's first finding stands in only for a statement none of them flagged.
+    yield from precise or ([derived] if derived else [])
 
 
 def _message(what: str, version: int) -> str:

@@ -91,7 +91,9 @@ REPRESENTATION: dict[str, str] = {
     "MergeAction": "part of MERGE, reported at its head",
     "ReturnStmt": "part of a SQL-standard function body, reported at its head",
 }
-_ANALYZED_NODES = (
+# Node types (all their fields) and single fields that the analyzer or planner fill, never the
+# SQL parser.
+_NOT_PARSER_OUTPUT = (
     "Var",
     "Aggref",
     "WindowFunc",
@@ -148,29 +150,67 @@ def grammar() -> _Grammar:
 def _reported(owner: str, key: str) -> bool:
     return (
         key not in REPRESENTATION
-        and owner not in _ANALYZED_NODES
-        and key not in _ANALYZED_NODES
+        and owner not in _NOT_PARSER_OUTPUT
+        and key not in _NOT_PARSER_OUTPUT
         and owner not in _NOT_SYNTAX_ENUMS
     )
+
+
+@dataclass(frozen=True)
+class _Checks:
+    """What to look at in one node type, in slot order: most types have nothing to check."""
+
+    since: int | None  # the type itself is new
+    # (slot, grammar field, major) for a new field; (slot, "", {new VALUE: major}) for an enum
+    slots: tuple[tuple[str, str, int | dict[str, int]], ...]
+
+
+@cache
+def _checks(name: str) -> _Checks:  # by name: pglast's node types are unhashable to mypy
+    node_type = getattr(ast, name)
+    known = grammar()
+    new_fields = known.fields.get(name, {})
+    slots: list[tuple[str, str, int | dict[str, int]]] = []
+    for slot, info in getattr(node_type, "__slots__", {}).items():
+        field_name = slot.rstrip("_")  # pglast's def_ is the grammar's def
+        if field_name in new_fields:
+            slots.append((slot, field_name, new_fields[field_name]))
+            continue
+        prefix = f"{getattr(info, 'c_type', '')}."  # pglast names an enum slot's C type
+        values = {
+            key.removeprefix(prefix): major
+            for key, major in known.enum_values.items()
+            if key.startswith(prefix)
+        }
+        if values:
+            slots.append((slot, "", values))
+    return _Checks(known.nodes.get(name), tuple(slots))
+
+
+def first_newer_part(node: ast.Node) -> tuple[int, str] | None:
+    """The first of newer_parts(node), without a generator for the many types with nothing
+    to check (this runs on every node lint sees)."""
+    checks = _checks(type(node).__name__)
+    if checks.since is None and not checks.slots:
+        return None
+    return next(newer_parts(node), None)
 
 
 def newer_parts(node: ast.Node) -> Iterator[tuple[int, str]]:
     """(major, what) for each post-13 addition `node` itself uses: its type, a new field that
     is set, or a new value of an enum field."""
-    known = grammar()
     name = type(node).__name__
-    if name in known.nodes:
-        yield known.nodes[name], f"{name} (not in PostgreSQL 13's grammar)"
-    new_fields = known.fields.get(name, {})
-    for slot in getattr(type(node), "__slots__", ()):
+    checks = _checks(name)
+    if checks.since is not None:
+        yield checks.since, f"{name} (not in PostgreSQL 13's grammar)"
+    for slot, field_name, since in checks.slots:
         value = getattr(node, slot, None)
-        field_name = slot.rstrip("_")  # pglast's def_ is the grammar's def
-        if field_name in new_fields and _is_set(value):
-            yield new_fields[field_name], f"{name}.{field_name} (not in PostgreSQL 13's grammar)"
-        elif isinstance(value, enum.Enum):
+        if isinstance(since, int):
+            if _is_set(value):
+                yield since, f"{name}.{field_name} (not in PostgreSQL 13's grammar)"
+        elif isinstance(value, enum.Enum) and value.name in since:
             key = f"{type(value).__name__}.{value.name}"
-            if key in known.enum_values:
-                yield known.enum_values[key], f"{key} (not in PostgreSQL 13's grammar)"
+            yield since[value.name], f"{key} (not in PostgreSQL 13's grammar)"
 
 
 def _is_set(value: object) -> bool:
