@@ -272,12 +272,10 @@ const DONE_CHECK = {
   pgboss: "SELECT count(*) FILTER (WHERE state = 'completed' AND retry_count = 0)::int AS ok, count(*)::int AS total FROM pgboss.job WHERE name = 'bench'",
 };
 DONE_CHECK.fused = DONE_CHECK.xferity;
-for (const table of [RESET, VACUUM, FILL, DONE_CHECK]) {
-  table["graphile-fast"] = table.graphile;
-  table["bare-table"] = typeof table.bare === "string"
-    ? table.bare.replaceAll("xferity_bench.jobs", "xferity_bench.jobs_full")
-    : table.bare.map((q) => q.replaceAll("xferity_bench.jobs", "xferity_bench.jobs_full"));
-}
+const onFullTable = (query) => query.replaceAll("xferity_bench.jobs", BARE_TABLES["bare-table"]);
+for (const table of [RESET, VACUUM, FILL, DONE_CHECK]) table["graphile-fast"] = table.graphile;
+RESET["bare-table"] = RESET.bare.map(onFullTable);
+for (const table of [VACUUM, FILL, DONE_CHECK]) table["bare-table"] = onFullTable(table.bare);
 
 async function fill(pg, dsn, system, jobs) {
   await withClient(pg, dsn, async (c) => {
