@@ -17,22 +17,24 @@ and exits 1 if they did not.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
-LINT = [sys.executable, "-m", "xferity_schema.cli"]
-JSON = ["lint", "--format", "json"]
-# Runs the CLI with sqlfluffrs unimportable: sqlfluff's `use_rust_parser = auto` then uses Python.
-PYTHON_PARSER = (
-    "import sys; sys.modules['sqlfluffrs'] = None; sys.argv[0] = 'xferity-schema'; "
-    "from xferity_schema.cli import main; main()"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.support.style_parsers import (
+    WITH_RUST_PARSER,
+    WITHOUT_RUST_PARSER,
+    sorted_findings,
 )
+
+JSON = ["lint", "--format", "json"]
 
 
 def run(argv: list[str]) -> tuple[float, float, list[dict[str, Any]]]:
@@ -45,9 +47,7 @@ def run(argv: list[str]) -> tuple[float, float, list[dict[str, Any]]]:
     if done.returncode not in (0, 1):  # 1: findings, which is still a finished lint
         raise SystemExit(f"error: lint failed: {done.stderr.strip()[-300:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    report = json.loads(done.stdout)
-    findings = report["findings"] + report["waived"]
-    return wall, cpu, sorted(findings, key=lambda f: json.dumps(f, sort_keys=True))
+    return wall, cpu, sorted_findings(done.stdout)
 
 
 def main() -> int:
@@ -57,16 +57,9 @@ def main() -> int:
     args = parser.parse_args()
     env_note = f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}"
     variants = {
-        "cold, Rust parser": [*LINT, *JSON, "--no-cache", *args.paths],
-        "cold, Python parser": [
-            sys.executable,
-            "-c",
-            PYTHON_PARSER,
-            *JSON,
-            "--no-cache",
-            *args.paths,
-        ],
-        "warm (style cache)": [*LINT, *JSON, *args.paths],
+        "cold, Rust parser": [*WITH_RUST_PARSER, *JSON, "--no-cache", *args.paths],
+        "cold, Python parser": [*WITHOUT_RUST_PARSER, *JSON, "--no-cache", *args.paths],
+        "warm (style cache)": [*WITH_RUST_PARSER, *JSON, *args.paths],
     }
     run(variants["warm (style cache)"])  # fills the cache for the warm runs
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}

@@ -8,40 +8,32 @@ here by making `sqlfluffrs` unimportable in a fresh interpreter (sqlfluff's defa
 from __future__ import annotations
 
 import importlib.util
-import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from sqlfluff.core import FluffConfig
 
 from tests.support.paths import REPO_ROOT
+from tests.support.style_parsers import WITH_RUST_PARSER, WITHOUT_RUST_PARSER, sorted_findings
 
 # Our cases, the labelled categories and other projects' migrations: style problems of every
 # kind, and files sqlfluff cannot parse.
 CORPORA = [REPO_ROOT / "tests" / "toolkit" / "lint" / name for name in ("cases", "foreign")]
 
-LINT_WITHOUT_RUST_PARSER = (
-    "import sys; sys.modules['sqlfluffrs'] = None; "
-    "from xferity_schema.cli import main; main(sys.argv[1:], prog_name='xferity-schema')"
-)
-LINT = "import sys; from xferity_schema.cli import main; main(sys.argv[1:], prog_name='x')"
 COLD_JSON = ["lint", "--no-cache", "--format", "json"]
 
 
-def lint_json(program: str, targets: list[Path]) -> list[dict[str, Any]]:
+def lint_json(command: list[str], targets: list[Path]) -> list[dict[str, Any]]:
     done = subprocess.run(
-        [sys.executable, "-c", program, *COLD_JSON, *map(str, targets)],
+        [*command, *COLD_JSON, *map(str, targets)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
         check=False,
     )
     assert done.returncode in (0, 1), done.stderr
-    report = json.loads(done.stdout)
-    found: list[dict[str, Any]] = report["findings"] + report["waived"]
-    return sorted(found, key=lambda f: json.dumps(f, sort_keys=True))
+    return sorted_findings(done.stdout)
 
 
 def test_the_lint_extra_brings_the_rust_parser_and_the_config_keeps_it_on() -> None:
@@ -51,8 +43,8 @@ def test_the_lint_extra_brings_the_rust_parser_and_the_config_keeps_it_on() -> N
 
 
 def test_the_rust_and_python_parsers_find_the_same_style_problems() -> None:
-    with_rust = lint_json(LINT, CORPORA)
-    with_python = lint_json(LINT_WITHOUT_RUST_PARSER, CORPORA)
+    with_rust = lint_json(WITH_RUST_PARSER, CORPORA)
+    with_python = lint_json(WITHOUT_RUST_PARSER, CORPORA)
     style = [f for f in with_rust if f["layer"] == "style"]
     assert len(style) > 20
     assert {f["rule"] for f in style} >= {"CP01", "LT02", "LT05", "LXR", "PRS"}
