@@ -1037,17 +1037,7 @@ CREATE TABLE xferity.jobs (
     last_error text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     finished_at timestamp with time zone,
-    CONSTRAINT jobs_pkey PRIMARY KEY (id),
-    CONSTRAINT jobs_attempt_check CHECK (((attempt >= 0) AND (attempt <= max_attempts))),
-    CONSTRAINT jobs_available_attempt_check CHECK (((state <> 'available'::text) OR (attempt < max_attempts))),
-    CONSTRAINT jobs_dedupe_key_check CHECK ((length(dedupe_key) >= 1)),
-    CONSTRAINT jobs_finished_check CHECK (((state = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) = (finished_at IS NOT NULL))),
-    CONSTRAINT jobs_kind_check CHECK (((length(kind) >= 1) AND (length(kind) <= 256))),
-    CONSTRAINT jobs_lease_check CHECK (((state = 'running'::text) = (lease_expires_at IS NOT NULL))),
-    CONSTRAINT jobs_locked_check CHECK ((((attempt = 0) = (locked_by IS NULL)) AND ((attempt = 0) = (locked_at IS NULL)))),
-    CONSTRAINT jobs_max_attempts_check CHECK ((max_attempts >= 1)),
-    CONSTRAINT jobs_queue_check CHECK (((length(queue) >= 1) AND (length(queue) <= 128))),
-    CONSTRAINT jobs_state_check CHECK ((state = ANY (ARRAY['available'::text, 'running'::text, 'completed'::text, 'failed'::text, 'cancelled'::text])))
+    CONSTRAINT jobs_pkey PRIMARY KEY (id)
 ) WITH (autovacuum_analyze_scale_factor=0.02, autovacuum_vacuum_cost_limit=2000, autovacuum_vacuum_insert_scale_factor=0.05, autovacuum_vacuum_scale_factor=0.01, autovacuum_vacuum_threshold=1000, fillfactor=80);
 COMMENT ON TABLE xferity.jobs IS
 'Durable job queue shared by Xferity workers. Work it only through the job functions (enqueue_job, claim_job, heartbeat_job, complete_job(s), fail_job, reap_expired_jobs). States: available -> running -> completed, or back to available for a retry, or failed when attempts are used up or the error is permanent.';
@@ -1309,13 +1299,87 @@ BEGIN
         wanted_queues := ARRAY(SELECT DISTINCT q FROM unnest(claim_job.queues) AS q);
     END IF;
 
-    -- Every statement's WHERE clause repeats the predicate of its claim
-    -- index verbatim: jobs_claim_idx for all queues, jobs_claim_queue_idx
-    -- (state = 'available' only, see there) for named queues.
-    LOOP
-        -- The next priority level below `level` holding available jobs, and
-        -- whether its earliest job is due: a level of future jobs only costs
-        -- this one probe.
+    -- First, in one statement: the top priority level holding available jobs
+    -- (an InitPlan), and the lease of its first due jobs. A short claim (the
+    -- level's first job not due, its due jobs used up or held by other
+    -- claimers) falls through to the walk below, which starts at the top again.
+    IF wanted_queues IS NULL THEN
+        RETURN QUERY
+        WITH claimed AS (
+            UPDATE xferity.jobs AS j
+            SET state = 'running',
+                attempt = j.attempt + 1,
+                locked_by = claim_job.worker_id,
+                locked_at = now(),
+                lease_expires_at = now() + claim_job.lease
+            WHERE j.ctid = ANY (ARRAY(
+                SELECT r.ctid
+                FROM xferity.jobs AS r
+                WHERE r.state = 'available' AND r.attempt < r.max_attempts
+                    AND r.priority = (
+                        SELECT t.priority
+                        FROM xferity.jobs AS t
+                        WHERE t.state = 'available' AND t.attempt < t.max_attempts
+                        ORDER BY t.priority DESC, t.run_at
+                        LIMIT 1
+                    )
+                    AND r.run_at <= now()
+                ORDER BY r.run_at, r.id
+                LIMIT wanted
+                FOR UPDATE SKIP LOCKED
+            ))
+            RETURNING j.*
+        )
+
+        SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+    ELSE
+        RETURN QUERY
+        WITH claimed AS (
+            UPDATE xferity.jobs AS j
+            SET state = 'running',
+                attempt = j.attempt + 1,
+                locked_by = claim_job.worker_id,
+                locked_at = now(),
+                lease_expires_at = now() + claim_job.lease
+            WHERE j.ctid = ANY (ARRAY(
+                SELECT c.ctid
+                FROM unnest(wanted_queues) AS q (name)
+                CROSS JOIN LATERAL (
+                    SELECT r.ctid, r.run_at, r.id
+                    FROM xferity.jobs AS r
+                    WHERE r.state = 'available'
+                        AND r.queue = q.name
+                        AND r.priority = (
+                            SELECT p.priority
+                            FROM unnest(wanted_queues) AS tq (name)
+                            CROSS JOIN LATERAL (
+                                SELECT t.priority, t.run_at
+                                FROM xferity.jobs AS t
+                                WHERE t.state = 'available' AND t.queue = tq.name
+                                ORDER BY t.priority DESC, t.run_at
+                                LIMIT 1
+                            ) AS p
+                            ORDER BY p.priority DESC, p.run_at
+                            LIMIT 1
+                        )
+                        AND r.run_at <= now()
+                    ORDER BY r.run_at, r.id
+                    LIMIT wanted
+                    FOR UPDATE SKIP LOCKED
+                ) AS c
+                ORDER BY c.run_at, c.id
+                LIMIT wanted
+            ))
+            RETURNING j.*
+        )
+
+        SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+    END IF;
+    GET DIAGNOSTICS claimed_here = ROW_COUNT;
+    wanted := wanted - claimed_here;
+
+    -- The walk of 0014/0018 over the priority levels, for what is still wanted.
+    WHILE wanted > 0 LOOP
         IF wanted_queues IS NULL THEN
             SELECT j.priority, j.run_at <= now() INTO level, level_due
             FROM xferity.jobs AS j
@@ -1341,9 +1405,6 @@ BEGIN
         EXIT WHEN level IS NULL;
         CONTINUE WHEN NOT level_due;
 
-        -- Lease the first due jobs of this level in (run_at, id) order,
-        -- skipping rows other claimers hold: one statement locks and
-        -- updates them, and returns them in claim order.
         IF wanted_queues IS NULL THEN
             RETURN QUERY
             WITH claimed AS (
@@ -1400,7 +1461,6 @@ BEGIN
         END IF;
         GET DIAGNOSTICS claimed_here = ROW_COUNT;
         wanted := wanted - claimed_here;
-        EXIT WHEN wanted <= 0;
     END LOOP;
 END;
 $function$;
@@ -1641,10 +1701,19 @@ DECLARE
     new_queue text := coalesce(enqueue_job.queue, 'default');
     new_run_at timestamptz := coalesce(enqueue_job.run_at, now());
     job bigint;
+    broken_rule text;
 BEGIN
     IF NOT isfinite(new_run_at) THEN
         RAISE EXCEPTION 'enqueue_job: run_at must be finite, got %', new_run_at
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    broken_rule := xferity.job_input_violation(
+        new_queue, enqueue_job.kind, coalesce(enqueue_job.max_attempts, 3), enqueue_job.dedupe_key
+    );
+    IF broken_rule IS NOT NULL THEN
+        RAISE EXCEPTION 'new row for relation "jobs" violates check constraint "%"', broken_rule
+            USING ERRCODE = 'check_violation', SCHEMA = 'xferity', TABLE = 'jobs',
+            CONSTRAINT = broken_rule;
     END IF;
     LOOP
         IF enqueue_job.dedupe_key IS NOT NULL THEN
@@ -1704,6 +1773,8 @@ DECLARE
     ready_queues text[] := '{}';
     ready_queue text;
     result_ids bigint[];
+    broken_position bigint;
+    broken_rule text;
 BEGIN
     IF n = 0 THEN
         RETURN '{}';
@@ -1725,6 +1796,66 @@ BEGIN
     IF EXISTS (SELECT FROM unnest(enqueue_jobs.run_ats) AS r (t) WHERE NOT isfinite(r.t)) THEN
         RAISE EXCEPTION 'enqueue_jobs: every run_at must be finite'
             USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT u.ord, u.rule INTO broken_position, broken_rule
+    FROM (
+        SELECT
+            v.ord,
+            xferity.job_input_violation(
+                coalesce(v.queue, 'default'), v.kind, coalesce(v.max_attempts, 3), v.dedupe_key
+            ) AS rule
+        FROM unnest(
+            enqueue_jobs.kinds, enqueue_jobs.queues, enqueue_jobs.max_attempts,
+            enqueue_jobs.dedupe_keys
+        ) WITH ORDINALITY AS v (kind, queue, max_attempts, dedupe_key, ord)
+    ) AS u
+    WHERE u.rule IS NOT NULL
+    ORDER BY u.ord
+    LIMIT 1;
+    IF broken_rule IS NOT NULL THEN
+        RAISE EXCEPTION 'enqueue_jobs: job % of the call violates check constraint "%" of relation "jobs"',
+            broken_position, broken_rule
+            USING ERRCODE = 'check_violation', SCHEMA = 'xferity', TABLE = 'jobs',
+            CONSTRAINT = broken_rule;
+    END IF;
+
+    -- No dedupe key in the call (the bulk case): one INSERT. Its identity
+    -- values are drawn in input order, so the sorted ids are the input order.
+    IF coalesce(cardinality(array_remove(enqueue_jobs.dedupe_keys, NULL)), 0) = 0 THEN
+        WITH inserted AS (
+            INSERT INTO xferity.jobs (queue, kind, payload, run_at, priority, max_attempts)
+            SELECT
+                coalesce(u.queue, 'default'),
+                u.kind,
+                coalesce(u.payload, '{}'),
+                coalesce(u.run_at, now()),
+                coalesce(u.priority, 0),
+                coalesce(u.max_attempts, 3)
+            FROM (
+                -- Set-returning calls side by side run in step, shorter
+                -- (NULL) arrays padded with NULLs: no row store, unlike
+                -- unnest(a, b, ...) in FROM.
+                SELECT
+                    unnest(enqueue_jobs.kinds) AS kind,
+                    unnest(enqueue_jobs.payloads) AS payload,
+                    unnest(enqueue_jobs.queues) AS queue,
+                    unnest(enqueue_jobs.run_ats) AS run_at,
+                    unnest(enqueue_jobs.priorities) AS priority,
+                    unnest(enqueue_jobs.max_attempts) AS max_attempts
+            ) AS u
+            RETURNING id, queue, run_at
+        )
+
+        SELECT
+            array_agg(i.id ORDER BY i.id),
+            coalesce(array_agg(DISTINCT i.queue) FILTER (WHERE i.run_at <= now()), '{}')
+        INTO result_ids, ready_queues
+        FROM inserted AS i;
+
+        FOR ready_queue IN SELECT q FROM unnest(ready_queues) AS q LOOP
+            PERFORM pg_notify('xferity_jobs', ready_queue);
+        END LOOP;
+        RETURN result_ids;
     END IF;
 
     new_ids := ARRAY(
@@ -2108,6 +2239,60 @@ AS $function$
 $function$;
 COMMENT ON FUNCTION xferity.is_finding_suppressed(finding_code text, scope text, partner_id text, asset_type text, asset_id text, at_time timestamp with time zone) IS
 'True when an active suppression (created, not expired, not revoked at at_time, default now) matches the finding: same code and scope, and the suppression''s partner and asset either unset or equal to the finding''s.';
+
+CREATE FUNCTION xferity.job_input_violation(queue text, kind text, max_attempts integer, dedupe_key text)
+    RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $function$
+SELECT CASE
+    WHEN NOT pg_catalog.length(queue) BETWEEN 1 AND 128 THEN 'jobs_queue_check'
+    WHEN NOT pg_catalog.length(kind) BETWEEN 1 AND 256 THEN 'jobs_kind_check'
+    WHEN NOT max_attempts >= 1 THEN 'jobs_max_attempts_check'
+    WHEN NOT pg_catalog.length(dedupe_key) >= 1 THEN 'jobs_dedupe_key_check'
+END
+$function$;
+COMMENT ON FUNCTION xferity.job_input_violation(queue text, kind text, max_attempts integer, dedupe_key text) IS
+'[worker] The rule of xferity.jobs that a job with these caller-given fields would break (jobs_queue_check: queue of 1 to 128 characters; jobs_kind_check: kind of 1 to 256; jobs_max_attempts_check: at least 1; jobs_dedupe_key_check: a dedupe_key is not empty), or NULL when none. NULL fields break none (the NOT NULL columns refuse them on their own). Used by enqueue_job, enqueue_jobs and the jobs_check_rules trigger.';
+
+CREATE FUNCTION xferity.jobs_check_rules()
+    RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'xferity', 'pg_temp'
+AS $function$
+DECLARE
+    broken_rule text;
+BEGIN
+    -- A NULL rule passes, as in a CHECK constraint.
+    broken_rule := coalesce(
+        xferity.job_input_violation(NEW.queue, NEW.kind, NEW.max_attempts, NEW.dedupe_key),
+        CASE
+            WHEN NOT (NEW.attempt >= 0 AND NEW.attempt <= NEW.max_attempts)
+                THEN 'jobs_attempt_check'
+            WHEN NOT NEW.state IN ('available', 'running', 'completed', 'failed', 'cancelled')
+                THEN 'jobs_state_check'
+            WHEN NOT (NEW.state <> 'available' OR NEW.attempt < NEW.max_attempts)
+                THEN 'jobs_available_attempt_check'
+            WHEN NOT ((NEW.attempt = 0) = (NEW.locked_by IS NULL)
+                AND (NEW.attempt = 0) = (NEW.locked_at IS NULL))
+                THEN 'jobs_locked_check'
+            WHEN NOT ((NEW.state = 'running') = (NEW.lease_expires_at IS NOT NULL))
+                THEN 'jobs_lease_check'
+            WHEN NOT ((NEW.state IN ('completed', 'failed', 'cancelled'))
+                = (NEW.finished_at IS NOT NULL))
+                THEN 'jobs_finished_check'
+        END
+    );
+    IF broken_rule IS NOT NULL THEN
+        RAISE EXCEPTION 'new row for relation "jobs" violates check constraint "%"', broken_rule
+            USING ERRCODE = 'check_violation', SCHEMA = 'xferity', TABLE = 'jobs',
+            CONSTRAINT = broken_rule,
+            DETAIL = format('Failing row has id %s, state %s.', NEW.id, NEW.state);
+    END IF;
+    RETURN NULL;
+END;
+$function$;
+COMMENT ON FUNCTION xferity.jobs_check_rules() IS
+'[admin] Trigger function of jobs_check_rules: raises check_violation, naming the rule, for a row of xferity.jobs that breaks one of the rules its CHECK constraints held until 0019.';
 
 CREATE FUNCTION xferity.prune_finished_jobs(older_than interval DEFAULT '7 days'::interval, max_rows integer DEFAULT 10000)
     RETURNS integer
@@ -2934,6 +3119,10 @@ COMMENT ON COLUMN xferity.stalled_workers.first_lease_expiry IS
 CREATE TRIGGER flow_runs_status_transition BEFORE UPDATE OF status ON xferity.flow_runs FOR EACH ROW EXECUTE FUNCTION xferity.flow_runs_check_status_transition();
 COMMENT ON TRIGGER flow_runs_status_transition ON xferity.flow_runs IS
 'Keeps run status changes on the documented lifecycle.';
+
+CREATE TRIGGER jobs_check_rules AFTER INSERT OR UPDATE ON xferity.jobs FOR EACH ROW WHEN ((CURRENT_USER <> 'xferity_owner_1d671378'::name)) EXECUTE FUNCTION xferity.jobs_check_rules();
+COMMENT ON TRIGGER jobs_check_rules ON xferity.jobs IS
+'The ten rules of xferity.jobs (jobs_queue_check, jobs_kind_check, jobs_max_attempts_check, jobs_dedupe_key_check, jobs_attempt_check, jobs_state_check, jobs_available_attempt_check, jobs_locked_check, jobs_lease_check, jobs_finished_check), checked for every row written by a role other than the owner named in WHEN. The job functions run as the owner and check their callers'' input themselves.';
 
 ALTER TABLE xferity.flow_idempotency ADD CONSTRAINT flow_idempotency_run_id_fkey
     FOREIGN KEY (run_id) REFERENCES xferity.flow_runs(run_id) ON DELETE SET NULL;

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from psycopg.rows import dict_row
 
+from tests.support.job_rules import rules_broken
 from tests.support.plans import nested_plans
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -403,6 +404,7 @@ def test_exactly_once_under_16_workers_mixing_fused_and_plain_calls(migrated_db:
         owners: dict[int, str] = dict(
             conn.execute("SELECT id, locked_by FROM xferity.jobs").fetchall()
         )
+        assert rules_broken(conn) == []
     assert summary == [("completed", 1, 1, jobs)]
     for name, ids in seen.items():
         assert all(owners[job_id] == name for job_id in ids)

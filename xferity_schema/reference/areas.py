@@ -81,6 +81,7 @@ AREAS = (
             "0016_job_operations_validate",
             "0017_jobs_unsuccessful_idx",
             "0018_claim_in_fewer_statements",
+            "0019_jobs_hot_path",
         ),
     ),
     Area(
