@@ -1,7 +1,7 @@
 -- 0019 jobs hot path, rollback: puts back the ten CHECK constraints of
 -- xferity.jobs (validating every row, under the table's lock), then 0014's
 -- enqueue_job and enqueue_jobs and 0018's claim_job, and drops the trigger
--- and its functions; the other job functions stop setting xferity.job_api.
+-- and its functions.
 
 ALTER TABLE xferity.jobs
     ADD CONSTRAINT jobs_queue_check CHECK (length(queue) >= 1 AND length(queue) <= 128),
@@ -409,18 +409,6 @@ BEGIN
 END;
 $$;
 
-ALTER FUNCTION xferity.complete_job(bigint, text, jsonb) RESET "xferity.job_api";
-ALTER FUNCTION xferity.complete_jobs(bigint[], text) RESET "xferity.job_api";
-ALTER FUNCTION xferity.fail_job(bigint, text, text, boolean, interval, interval)
-RESET "xferity.job_api";
-ALTER FUNCTION xferity.heartbeat_job(bigint, text, interval) RESET "xferity.job_api";
-ALTER FUNCTION xferity.reap_expired_jobs() RESET "xferity.job_api";
-ALTER FUNCTION xferity.complete_and_claim_jobs(
-    text, bigint[], text[], integer, interval, jsonb[], bigint[], text[], boolean[]
-) RESET "xferity.job_api";
-ALTER FUNCTION xferity.cancel_job(bigint, text) RESET "xferity.job_api";
-ALTER FUNCTION xferity.retry_job(bigint, integer) RESET "xferity.job_api";
-ALTER FUNCTION xferity.reschedule_job(bigint, timestamptz, integer) RESET "xferity.job_api";
 
 DROP TRIGGER jobs_check_rules ON xferity.jobs;
 

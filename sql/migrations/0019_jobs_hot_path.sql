@@ -12,17 +12,19 @@
 --
 -- What replaces them. The same ten rules, under the same names and SQLSTATE
 -- (23514 check_violation, the constraint name in the error's CONSTRAINT
--- field), in the row trigger jobs_check_rules. It checks every row written
--- outside the job functions: the application's own DML, an operator's psql
--- session, a data migration. Each job function that writes xferity.jobs sets
--- xferity.job_api = 'on' for its own duration (a SET clause, like its
--- search_path), and the trigger's WHEN skips those rows. The functions check
--- what callers give them (queue, kind, max_attempts and dedupe_key through
--- job_input_violation; run_at, leases and max_jobs as before), and the
--- state-machine rules they keep are proved by the contract tests, which
--- assert all ten rules over every row the job API leaves behind. A session
--- that sets xferity.job_api itself opts out of the checks, as an owner
--- disabling the trigger would: deliberately.
+-- field), in the row trigger jobs_check_rules. Its WHEN skips only rows
+-- written inside a SECURITY DEFINER function, which is how every job function
+-- runs: there CURRENT_USER (the function's owner) differs from SESSION_USER,
+-- and no SET ROLE is in effect. Every other writer is checked: the
+-- application's own DML, a psql session (the owner's and a superuser's
+-- included), anyone under SET ROLE (a migration run by the migrator role, for
+-- one). The job functions check what callers give them (queue, kind,
+-- max_attempts and dedupe_key through job_input_violation; run_at, leases and
+-- max_jobs as before), and the state rules they keep are proved by the
+-- contract tests: a worker role runs a random mix of all of them, and all ten
+-- rules are asserted over every row left behind. A job function called from
+-- a session logged in as its owner, or under SET ROLE, is checked too: slower,
+-- never less safe.
 --
 -- claim_job: same signature, arguments, bounds, results and claim order as
 -- 0018. Its first statement finds the top priority level holding available
@@ -101,25 +103,11 @@ COMMENT ON FUNCTION xferity.jobs_check_rules() IS
 CREATE TRIGGER jobs_check_rules
 AFTER INSERT OR UPDATE ON xferity.jobs
 FOR EACH ROW
-WHEN (current_setting('xferity.job_api', TRUE) IS DISTINCT FROM 'on')
+WHEN (current_user = session_user OR current_setting('role') <> 'none')
 EXECUTE FUNCTION xferity.jobs_check_rules();
 
 COMMENT ON TRIGGER jobs_check_rules ON xferity.jobs IS
-'The ten rules of xferity.jobs (jobs_queue_check, jobs_kind_check, jobs_max_attempts_check, jobs_dedupe_key_check, jobs_attempt_check, jobs_state_check, jobs_available_attempt_check, jobs_locked_check, jobs_lease_check, jobs_finished_check), checked for every row written outside the job functions. Those set xferity.job_api = on while they run, check their callers'' input themselves and keep the state rules (the contract tests assert all ten over what they write).';
-
--- The job functions that write xferity.jobs and are not restated below.
-ALTER FUNCTION xferity.complete_job(bigint, text, jsonb) SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.complete_jobs(bigint[], text) SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.fail_job(bigint, text, text, boolean, interval, interval)
-SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.heartbeat_job(bigint, text, interval) SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.reap_expired_jobs() SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.complete_and_claim_jobs(
-    text, bigint[], text[], integer, interval, jsonb[], bigint[], text[], boolean[]
-) SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.cancel_job(bigint, text) SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.retry_job(bigint, integer) SET "xferity.job_api" = 'on';
-ALTER FUNCTION xferity.reschedule_job(bigint, timestamptz, integer) SET "xferity.job_api" = 'on';
+'The ten rules of xferity.jobs (jobs_queue_check, jobs_kind_check, jobs_max_attempts_check, jobs_dedupe_key_check, jobs_attempt_check, jobs_state_check, jobs_available_attempt_check, jobs_locked_check, jobs_lease_check, jobs_finished_check), checked for every row written outside a SECURITY DEFINER function (the job functions are ones; they check their callers'' input themselves and keep the state rules, which the contract tests assert over everything they write). Under SET ROLE every row is checked.';
 
 ALTER TABLE xferity.jobs
     -- lint: allow ban-drop-constraint reason: the rule moves to jobs_check_rules
@@ -157,7 +145,6 @@ LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER
 SET search_path = xferity, pg_temp
-SET "xferity.job_api" = 'on'
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -232,7 +219,6 @@ LANGUAGE plpgsql
 VOLATILE
 SECURITY DEFINER
 SET search_path = xferity, pg_temp
-SET "xferity.job_api" = 'on'
 AS $$
 #variable_conflict use_column
 DECLARE
@@ -466,7 +452,6 @@ VOLATILE
 SECURITY DEFINER
 SET search_path = xferity, pg_temp
 SET plan_cache_mode = force_generic_plan
-SET "xferity.job_api" = 'on'
 ROWS 10
 AS $$
 #variable_conflict use_column

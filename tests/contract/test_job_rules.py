@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import errors, sql
+from psycopg.conninfo import make_conninfo
 from psycopg.rows import dict_row
 
 from tests.support.job_rules import RULES, rules_broken
@@ -21,6 +22,7 @@ from tests.support.job_rules import RULES, rules_broken
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ROLLBACK = REPO_ROOT / "sql" / "migrations" / "0019_jobs_hot_path.rollback.sql"
 MIGRATION = REPO_ROOT / "sql" / "migrations" / "0019_jobs_hot_path.sql"
+PASSWORD = "test-only-password"
 
 Row = dict[str, Any]
 Conn = psycopg.Connection[Row]
@@ -114,23 +116,25 @@ def test_the_owner_writing_directly_is_checked_too(db: Conn) -> None:
     assert caught.value.diag.constraint_name == "jobs_lease_check"
 
 
-def test_only_the_job_functions_skip_the_trigger(db: Conn) -> None:
+def test_the_trigger_skips_only_rows_written_inside_security_definer_functions(db: Conn) -> None:
     definition = scalar(
         db,
         "SELECT pg_get_triggerdef(oid) FROM pg_trigger"
         " WHERE tgrelid = 'xferity.jobs'::regclass AND tgname = 'jobs_check_rules'",
     )
     assert "AFTER INSERT OR UPDATE ON xferity.jobs FOR EACH ROW" in definition
-    assert "current_setting('xferity.job_api'::text, true) IS DISTINCT FROM 'on'" in definition
-    # Every function that writes the table says so, and nothing else does.
+    assert (
+        "(CURRENT_USER = SESSION_USER) OR (current_setting('role'::text) <> 'none'::text)"
+        in definition
+    )
+    # Every function that writes the table runs as its owner.
     writers = db.execute(
-        "SELECT p.oid::regprocedure::text AS name, coalesce(p.proconfig, '{}') AS config,"
-        " p.prosrc ~* '(update|insert\\s+into)\\s+xferity\\.jobs\\M' AS writes"
-        " FROM pg_proc AS p WHERE p.pronamespace = 'xferity'::regnamespace"
+        "SELECT p.oid::regprocedure::text AS name, p.prosecdef FROM pg_proc AS p"
+        " WHERE p.pronamespace = 'xferity'::regnamespace"
+        " AND p.prosrc ~* '(update|insert\\s+into)\\s+xferity\\.jobs\\M'"
     ).fetchall()
-    flagged = {r["name"] for r in writers if "xferity.job_api=on" in r["config"]}
-    assert flagged == {r["name"] for r in writers if r["writes"]}
-    assert len(flagged) == 12
+    assert len(writers) == 12
+    assert all(r["prosecdef"] for r in writers), writers
     assert (
         scalar(
             db,
@@ -194,9 +198,30 @@ def test_enqueue_jobs_names_the_first_job_that_breaks_a_rule(
     assert scalar(db, "SELECT count(*) FROM xferity.jobs") == 0
 
 
-def test_a_random_workload_through_the_api_keeps_every_rule(db: Conn) -> None:
-    """Every function that writes jobs, in a random order (fixed seed), as the owner: the rows
-    must keep the ten rules that the trigger no longer checks for the owner."""
+def test_a_random_workload_through_the_api_keeps_every_rule(
+    db: Conn, migrated_db: str, make_role: Callable[..., str]
+) -> None:
+    """Every function that writes jobs, in a random order (fixed seed), called by a login that
+    is not their owner, as a worker or the application calls them: the trigger skips those
+    rows, so the rows must keep the ten rules by the functions' own doing."""
+    role = make_role("xferity_api_caller", password=PASSWORD)
+    for grant in (
+        "GRANT USAGE ON SCHEMA xferity TO {}",
+        "GRANT SELECT ON xferity.jobs, xferity.job_errors TO {}",
+        "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA xferity TO {}",
+    ):
+        db.execute(sql.SQL(grant).format(sql.Identifier(role)))
+    with psycopg.connect(
+        make_conninfo(migrated_db, user=role, password=PASSWORD),
+        autocommit=True,
+        row_factory=dict_row,
+    ) as caller:
+        assert scalar(caller, "SELECT current_user = session_user") is True
+        _run_random_workload(caller)
+    assert rules_broken(db) == []
+
+
+def _run_random_workload(db: Conn) -> None:
     rng = random.Random(19)
     queues = ["a", "b", "default"]
 
@@ -280,7 +305,6 @@ def test_a_random_workload_through_the_api_keeps_every_rule(db: Conn) -> None:
         seen |= {r["state"] for r in db.execute("SELECT DISTINCT state FROM xferity.jobs")}
     assert seen == {"available", "running", "completed", "failed", "cancelled"}
     assert scalar(db, "SELECT count(*) FROM xferity.job_errors") > 0
-    assert rules_broken(db) == []
 
 
 # -- the first-statement claim ---------------------------------------------------------------
