@@ -26,7 +26,9 @@
 // Needs Node >= 22 and the peers installed outside the repository, e.g.:
 //   npm install --prefix ~/.cache/xferity-bench node@22 graphile-worker@0.18 pg-boss@12 pg
 //   ~/.cache/xferity-bench/node_modules/.bin/node scripts/bench_queue_peers.mjs \
-//       --modules ~/.cache/xferity-bench --dsn postgresql://postgres@localhost/bench
+//       --modules ~/.cache/xferity-bench --dsn postgresql://postgres@localhost/bench \
+//       --worker-dsn postgresql://xferity_bench_worker:...@localhost/bench
+// (bench_server.py --worker-dsn-file writes a worker login's DSN; see dsnFor below).
 // The database must be migrated (xferity-schema apply) and scratch: the script truncates
 // xferity.jobs and creates/drops the schemas xferity_bench, graphile_worker and pgboss.
 
@@ -42,6 +44,7 @@ const SELF = fileURLToPath(import.meta.url);
 function parseArgs(argv) {
   const options = {
     dsn: process.env.XFERITY_BENCH_DSN,
+    "worker-dsn": process.env.XFERITY_BENCH_WORKER_DSN,
     modules: process.env.XFERITY_BENCH_MODULES,
     systems: "xferity,fused,bare,graphile,pgboss",
     batch: "1,10,100",
@@ -303,7 +306,7 @@ async function throughputRun(pg, dsn, system, batch, workers, jobs) {
   await fill(pg, dsn, system, jobs);
   const children = [];
   for (let w = 0; w < workers; w++) {
-    const child = fork(SELF, ["--dsn", dsn, "--modules", OPTIONS.modules, "--worker", JSON.stringify({ system, batch })]);
+    const child = fork(SELF, ["--dsn", dsnFor(system, dsn), "--modules", OPTIONS.modules, "--worker", JSON.stringify({ system, batch })]);
     children.push(child);
   }
   const readies = children.map((child) => new Promise((resolve) => child.once("message", resolve)));
@@ -345,6 +348,14 @@ const BULK = {
   graphile: FILL.graphile,
 };
 
+// The xferity systems call the job API as Xferity's workers do: logged in as a role that may
+// only run the job functions (--worker-dsn), not as the superuser that owns the schema, whose
+// own rows the jobs_check_rules trigger checks (migration 0019). Without --worker-dsn they run
+// as --dsn's user.
+function dsnFor(system, dsn) {
+  return system === "fused" || system.startsWith("xferity") ? OPTIONS["worker-dsn"] ?? dsn : dsn;
+}
+
 async function enqueueRun(pg, dsn, system, mode, count) {
   const resetKey = system.startsWith("xferity") ? "xferity" : system;
   await withClient(pg, dsn, async (c) => { for (const q of RESET[resetKey]) await c.query(q); await c.query(VACUUM[resetKey]); });
@@ -365,7 +376,7 @@ async function enqueueRun(pg, dsn, system, mode, count) {
     await boss.stop({ graceful: false, wait: true });
     return count / seconds;
   }
-  return withClient(pg, dsn, async (c) => {
+  return withClient(pg, dsnFor(system, dsn), async (c) => {
     const began = process.hrtime.bigint();
     if (mode === "single") {
       const text = SINGLE[system];

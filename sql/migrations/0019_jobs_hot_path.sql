@@ -233,6 +233,7 @@ DECLARE
     result_ids bigint[];
     broken_position bigint;
     broken_rule text;
+    infinite_run_at boolean;
 BEGIN
     IF n = 0 THEN
         RETURN '{}';
@@ -251,6 +252,72 @@ BEGIN
             array_position(enqueue_jobs.kinds, NULL)
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    -- No dedupe key in the call (the bulk case): one INSERT. Its identity
+    -- values are drawn in input order, so the sorted ids are the input order
+    -- and a job's position is its id's distance from the first. The rules are
+    -- checked on the rows inserted, in the same pass; a broken one raises, and
+    -- the whole statement's rows go with the error.
+    IF coalesce(cardinality(array_remove(enqueue_jobs.dedupe_keys, NULL)), 0) = 0 THEN
+        WITH inserted AS (
+            INSERT INTO xferity.jobs (queue, kind, payload, run_at, priority, max_attempts)
+            SELECT
+                coalesce(u.queue, 'default'),
+                u.kind,
+                coalesce(u.payload, '{}'),
+                coalesce(u.run_at, now()),
+                coalesce(u.priority, 0),
+                coalesce(u.max_attempts, 3)
+            FROM (
+                -- Set-returning calls side by side run in step, shorter
+                -- (NULL) arrays padded with NULLs: no row store, unlike
+                -- unnest(a, b, ...) in FROM.
+                SELECT
+                    unnest(enqueue_jobs.kinds) AS kind,
+                    unnest(enqueue_jobs.payloads) AS payload,
+                    unnest(enqueue_jobs.queues) AS queue,
+                    unnest(enqueue_jobs.run_ats) AS run_at,
+                    unnest(enqueue_jobs.priorities) AS priority,
+                    unnest(enqueue_jobs.max_attempts) AS max_attempts
+            ) AS u
+            RETURNING
+                id,
+                queue,
+                run_at,
+                xferity.job_input_violation(queue, kind, max_attempts, NULL) AS rule
+        )
+
+        SELECT
+            array_agg(i.id ORDER BY i.id),
+            -- Without queues every job is in 'default': no DISTINCT over them.
+            CASE
+                WHEN enqueue_jobs.queues IS NULL THEN
+                    CASE WHEN bool_or(i.run_at <= now()) THEN ARRAY['default'] ELSE '{}' END
+                ELSE coalesce(array_agg(DISTINCT i.queue) FILTER (
+                    WHERE i.run_at <= now() AND enqueue_jobs.queues IS NOT NULL
+                ), '{}')
+            END,
+            bool_or(NOT isfinite(i.run_at)),
+            min(i.id) FILTER (WHERE i.rule IS NOT NULL) - min(i.id) + 1,
+            (array_agg(i.rule ORDER BY i.id) FILTER (WHERE i.rule IS NOT NULL))[1]
+        INTO result_ids, ready_queues, infinite_run_at, broken_position, broken_rule
+        FROM inserted AS i;
+
+        IF infinite_run_at THEN
+            RAISE EXCEPTION 'enqueue_jobs: every run_at must be finite'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF broken_rule IS NOT NULL THEN
+            RAISE EXCEPTION 'enqueue_jobs: job % of the call violates check constraint "%" of relation "jobs"',
+                broken_position, broken_rule
+                USING ERRCODE = 'check_violation', SCHEMA = 'xferity', TABLE = 'jobs',
+                CONSTRAINT = broken_rule;
+        END IF;
+        FOR ready_queue IN SELECT q FROM unnest(ready_queues) AS q LOOP
+            PERFORM pg_notify('xferity_jobs', ready_queue);
+        END LOOP;
+        RETURN result_ids;
+    END IF;
+
     IF EXISTS (SELECT FROM unnest(enqueue_jobs.run_ats) AS r (t) WHERE NOT isfinite(r.t)) THEN
         RAISE EXCEPTION 'enqueue_jobs: every run_at must be finite'
             USING ERRCODE = 'invalid_parameter_value';
@@ -275,45 +342,6 @@ BEGIN
             broken_position, broken_rule
             USING ERRCODE = 'check_violation', SCHEMA = 'xferity', TABLE = 'jobs',
             CONSTRAINT = broken_rule;
-    END IF;
-
-    -- No dedupe key in the call (the bulk case): one INSERT. Its identity
-    -- values are drawn in input order, so the sorted ids are the input order.
-    IF coalesce(cardinality(array_remove(enqueue_jobs.dedupe_keys, NULL)), 0) = 0 THEN
-        WITH inserted AS (
-            INSERT INTO xferity.jobs (queue, kind, payload, run_at, priority, max_attempts)
-            SELECT
-                coalesce(u.queue, 'default'),
-                u.kind,
-                coalesce(u.payload, '{}'),
-                coalesce(u.run_at, now()),
-                coalesce(u.priority, 0),
-                coalesce(u.max_attempts, 3)
-            FROM (
-                -- Set-returning calls side by side run in step, shorter
-                -- (NULL) arrays padded with NULLs: no row store, unlike
-                -- unnest(a, b, ...) in FROM.
-                SELECT
-                    unnest(enqueue_jobs.kinds) AS kind,
-                    unnest(enqueue_jobs.payloads) AS payload,
-                    unnest(enqueue_jobs.queues) AS queue,
-                    unnest(enqueue_jobs.run_ats) AS run_at,
-                    unnest(enqueue_jobs.priorities) AS priority,
-                    unnest(enqueue_jobs.max_attempts) AS max_attempts
-            ) AS u
-            RETURNING id, queue, run_at
-        )
-
-        SELECT
-            array_agg(i.id ORDER BY i.id),
-            coalesce(array_agg(DISTINCT i.queue) FILTER (WHERE i.run_at <= now()), '{}')
-        INTO result_ids, ready_queues
-        FROM inserted AS i;
-
-        FOR ready_queue IN SELECT q FROM unnest(ready_queues) AS q LOOP
-            PERFORM pg_notify('xferity_jobs', ready_queue);
-        END LOOP;
-        RETURN result_ids;
     END IF;
 
     new_ids := ARRAY(

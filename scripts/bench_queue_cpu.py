@@ -1,0 +1,161 @@
+"""Server CPU per job of the queue's hot paths, beside the bare SQL, read from the backend's
+/proc/<pid>/stat: what the job API costs the server, free of client and commit latency.
+
+    python scripts/bench_queue_cpu.py --dsn "$(cat /tmp/bench.dsn)" [--jobs 4000] [--rounds 5]
+
+Paths: `fused1` (complete_and_claim_jobs at batch 1: one call per job), `api10` (claim_job of
+10, then complete_jobs), and the bare SQL of scripts/bench_bare.sql at batch 1 and 10 (claim
+with WITH ... FOR UPDATE SKIP LOCKED ... UPDATE, finish with one UPDATE). One connection,
+synchronous_commit off for the session (the commit's flush wait is not CPU, and only adds
+noise), every path in every round, rounds interleaved. Prints the per-round figures sorted
+and their median, in microseconds of backend CPU (user + system) per job.
+
+The server must run on this machine (the script reads its backend's /proc entry); the
+database must be migrated and scratch: the script truncates xferity.jobs and recreates the
+xferity_bench schema. CPU is counted in clock ticks (10 ms), hence the thousands of jobs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+
+BARE_SQL = Path(__file__).with_name("bench_bare.sql")
+TICKS = os.sysconf("SC_CLK_TCK")
+
+BARE_CLAIM = """
+WITH ready AS (
+    SELECT j.id FROM xferity_bench.jobs AS j
+    WHERE j.state = 'available' AND j.attempt < j.max_attempts AND j.run_at <= now()
+    ORDER BY j.priority DESC, j.run_at, j.id
+    LIMIT %(batch)s
+    FOR UPDATE SKIP LOCKED
+)
+UPDATE xferity_bench.jobs AS j
+SET state = 'running', attempt = j.attempt + 1, locked_by = %(worker)s, locked_at = now(),
+    lease_expires_at = now() + interval '300 seconds'
+FROM ready WHERE j.id = ready.id
+RETURNING j.id, j.payload"""
+BARE_FINISH = """
+UPDATE xferity_bench.jobs
+SET state = 'completed', lease_expires_at = NULL, finished_at = now()
+WHERE id = ANY(%(ids)s) AND locked_by = %(worker)s"""
+API_CLAIM = "SELECT id, payload FROM xferity.claim_job(%(worker)s, NULL, %(batch)s)"
+API_FINISH = "SELECT xferity.complete_jobs(%(ids)s::bigint[], %(worker)s)"
+FUSED = (
+    "SELECT outcome, id, payload FROM xferity.complete_and_claim_jobs("
+    "%(worker)s, %(ids)s::bigint[], NULL, %(batch)s)"
+)
+FILL_API = (
+    "SELECT xferity.enqueue_jobs(array_agg('bench'::text), array_agg(jsonb_build_object('n', g)))"
+    " FROM generate_series(1, %(jobs)s) AS g"
+)
+FILL_BARE = (
+    "INSERT INTO xferity_bench.jobs (kind, payload)"
+    " SELECT 'bench', jsonb_build_object('n', g) FROM generate_series(1, %(jobs)s) AS g"
+)
+
+Conn = psycopg.Connection[tuple[object, ...]]
+
+
+def backend_cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+
+def claim_and_finish(claim: str, finish: str, batch: int) -> Callable[[Conn], int]:
+    def run(conn: Conn) -> int:
+        done = 0
+        while True:
+            params = {"worker": "cpu", "batch": batch}
+            ids = [row[0] for row in conn.execute(claim, params, prepare=True)]
+            if not ids:
+                return done
+            conn.execute(finish, {"worker": "cpu", "ids": ids}, prepare=True)
+            done += len(ids)
+
+    return run
+
+
+def fused(batch: int) -> Callable[[Conn], int]:
+    def run(conn: Conn) -> int:
+        done, held = 0, list[object]()
+        while True:
+            params = {"worker": "cpu", "ids": held, "batch": batch}
+            rows = conn.execute(FUSED, params, prepare=True).fetchall()
+            done += len(held)
+            held = [row[1] for row in rows]
+            if not held:
+                return done
+
+    return run
+
+
+PATHS: dict[str, tuple[str, Callable[[Conn], int]]] = {
+    "fused1": ("api", fused(1)),
+    "bare1": ("bare", claim_and_finish(BARE_CLAIM, BARE_FINISH, 1)),
+    "api10": ("api", claim_and_finish(API_CLAIM, API_FINISH, 10)),
+    "bare10": ("bare", claim_and_finish(BARE_CLAIM, BARE_FINISH, 10)),
+}
+
+
+def fill(admin: Conn, table: str, jobs: int) -> None:
+    if table == "api":
+        admin.execute("TRUNCATE xferity.jobs RESTART IDENTITY CASCADE")
+        admin.execute(FILL_API, {"jobs": jobs})
+        admin.execute("VACUUM (ANALYZE) xferity.jobs")
+    else:
+        admin.execute("TRUNCATE xferity_bench.jobs RESTART IDENTITY")
+        admin.execute(FILL_BARE, {"jobs": jobs})
+        admin.execute("VACUUM (ANALYZE) xferity_bench.jobs")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dsn", required=True, help="libpq DSN or URL of a migrated database")
+    parser.add_argument("--jobs", type=int, default=4000, help="jobs per path and round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--paths", default=",".join(PATHS), help="comma-separated")
+    args = parser.parse_args()
+    paths = [p for p in args.paths.split(",") if p]
+    unknown = sorted(set(paths) - set(PATHS))
+    if unknown:
+        print(f"error: unknown path(s) {', '.join(unknown)}; known: {', '.join(PATHS)}")
+        return 2
+    try:
+        with psycopg.connect(args.dsn, autocommit=True) as admin:
+            admin.execute(BARE_SQL.read_text())
+            figures: dict[str, list[float]] = {p: [] for p in paths}
+            for round_ in range(args.rounds):
+                for path in paths:
+                    table, run = PATHS[path]
+                    fill(admin, table, args.jobs)
+                    with psycopg.connect(args.dsn, autocommit=True) as conn:
+                        conn.execute("SET synchronous_commit = off")
+                        pid = conn.info.backend_pid
+                        before = backend_cpu_seconds(pid)
+                        done = run(conn)
+                        used = backend_cpu_seconds(pid) - before
+                    if done != args.jobs:
+                        print(f"error: {path} finished {done} of {args.jobs} jobs")
+                        return 1
+                    figures[path].append(used / done * 1e6)
+                print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
+    except (psycopg.Error, OSError) as exc:
+        print(f"error: {exc}".splitlines()[0])
+        return 1
+    print("path     median   per round (us of backend CPU per job, sorted)")
+    for path, values in figures.items():
+        cells = " ".join(f"{v:6.1f}" for v in sorted(values))
+        print(f"{path:8} {statistics.median(values):6.1f}   {cells}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
