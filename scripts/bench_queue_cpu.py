@@ -4,8 +4,9 @@
     python scripts/bench_queue_cpu.py --dsn "$(cat /tmp/bench.dsn)" [--jobs 4000] [--rounds 5]
 
 Paths: `fused1` (complete_and_claim_jobs at batch 1: one call per job), `api10` (claim_job of
-10, then complete_jobs), and the bare SQL of scripts/bench_bare.sql at batch 1 and 10 (claim
-with WITH ... FOR UPDATE SKIP LOCKED ... UPDATE, finish with one UPDATE). One connection,
+10, then complete_jobs), and the bare SQL on the table of scripts/bench_bare.sql at batch 1 and
+10: the statements, fill, truncate and vacuum of bench_queue.py's functions and bare variants
+(claim with WITH ... FOR UPDATE SKIP LOCKED ... UPDATE, finish with one UPDATE). One connection,
 synchronous_commit off for the session (the commit's flush wait is not CPU, and only adds
 noise), every path in every round, rounds interleaved. Prints the per-round figures sorted
 and their median, in microseconds of backend CPU (user + system) per job.
@@ -25,40 +26,22 @@ from collections.abc import Callable
 from pathlib import Path
 
 import psycopg
+from bench_queue import (
+    BARE,
+    BARE_ENQUEUE,
+    ENQUEUE_SET,
+    FUNCTIONS,
+    Variant,
+    create_bare_table,
+    truncate,
+    vacuum,
+)
 
-BARE_SQL = Path(__file__).with_name("bench_bare.sql")
 TICKS = os.sysconf("SC_CLK_TCK")
 
-BARE_CLAIM = """
-WITH ready AS (
-    SELECT j.id FROM xferity_bench.jobs AS j
-    WHERE j.state = 'available' AND j.attempt < j.max_attempts AND j.run_at <= now()
-    ORDER BY j.priority DESC, j.run_at, j.id
-    LIMIT %(batch)s
-    FOR UPDATE SKIP LOCKED
-)
-UPDATE xferity_bench.jobs AS j
-SET state = 'running', attempt = j.attempt + 1, locked_by = %(worker)s, locked_at = now(),
-    lease_expires_at = now() + interval '300 seconds'
-FROM ready WHERE j.id = ready.id
-RETURNING j.id, j.payload"""
-BARE_FINISH = """
-UPDATE xferity_bench.jobs
-SET state = 'completed', lease_expires_at = NULL, finished_at = now()
-WHERE id = ANY(%(ids)s) AND locked_by = %(worker)s"""
-API_CLAIM = "SELECT id, payload FROM xferity.claim_job(%(worker)s, NULL, %(batch)s)"
-API_FINISH = "SELECT xferity.complete_jobs(%(ids)s::bigint[], %(worker)s)"
 FUSED = (
     "SELECT outcome, id, payload FROM xferity.complete_and_claim_jobs("
     "%(worker)s, %(ids)s::bigint[], NULL, %(batch)s)"
-)
-FILL_API = (
-    "SELECT xferity.enqueue_jobs(array_agg('bench'::text), array_agg(jsonb_build_object('n', g)))"
-    " FROM generate_series(1, %(jobs)s) AS g"
-)
-FILL_BARE = (
-    "INSERT INTO xferity_bench.jobs (kind, payload)"
-    " SELECT 'bench', jsonb_build_object('n', g) FROM generate_series(1, %(jobs)s) AS g"
 )
 
 Conn = psycopg.Connection[tuple[object, ...]]
@@ -69,15 +52,15 @@ def backend_cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
 
 
-def claim_and_finish(claim: str, finish: str, batch: int) -> Callable[[Conn], int]:
+def claim_and_finish(variant: Variant, batch: int) -> Callable[[Conn], int]:
     def run(conn: Conn) -> int:
         done = 0
         while True:
             params = {"worker": "cpu", "batch": batch}
-            ids = [row[0] for row in conn.execute(claim, params, prepare=True)]
+            ids = [row[0] for row in conn.execute(variant.claim, params, prepare=True)]
             if not ids:
                 return done
-            conn.execute(finish, {"worker": "cpu", "ids": ids}, prepare=True)
+            conn.execute(variant.finish, {"worker": "cpu", "ids": ids}, prepare=True)
             done += len(ids)
 
     return run
@@ -97,23 +80,13 @@ def fused(batch: int) -> Callable[[Conn], int]:
     return run
 
 
-PATHS: dict[str, tuple[str, Callable[[Conn], int]]] = {
-    "fused1": ("api", fused(1)),
-    "bare1": ("bare", claim_and_finish(BARE_CLAIM, BARE_FINISH, 1)),
-    "api10": ("api", claim_and_finish(API_CLAIM, API_FINISH, 10)),
-    "bare10": ("bare", claim_and_finish(BARE_CLAIM, BARE_FINISH, 10)),
+# Each path, the table it works (filled with the set-based enqueue of its kind), and its loop.
+PATHS: dict[str, tuple[Variant, str, Callable[[Conn], int]]] = {
+    "fused1": (FUNCTIONS, ENQUEUE_SET, fused(1)),
+    "bare1": (BARE, BARE_ENQUEUE, claim_and_finish(BARE, 1)),
+    "api10": (FUNCTIONS, ENQUEUE_SET, claim_and_finish(FUNCTIONS, 10)),
+    "bare10": (BARE, BARE_ENQUEUE, claim_and_finish(BARE, 10)),
 }
-
-
-def fill(admin: Conn, table: str, jobs: int) -> None:
-    if table == "api":
-        admin.execute("TRUNCATE xferity.jobs RESTART IDENTITY CASCADE")
-        admin.execute(FILL_API, {"jobs": jobs})
-        admin.execute("VACUUM (ANALYZE) xferity.jobs")
-    else:
-        admin.execute("TRUNCATE xferity_bench.jobs RESTART IDENTITY")
-        admin.execute(FILL_BARE, {"jobs": jobs})
-        admin.execute("VACUUM (ANALYZE) xferity_bench.jobs")
 
 
 def main() -> int:
@@ -129,24 +102,26 @@ def main() -> int:
         print(f"error: unknown path(s) {', '.join(unknown)}; known: {', '.join(PATHS)}")
         return 2
     try:
-        with psycopg.connect(args.dsn, autocommit=True) as admin:
-            admin.execute(BARE_SQL.read_text())
-            figures: dict[str, list[float]] = {p: [] for p in paths}
-            for round_ in range(args.rounds):
-                for path in paths:
-                    table, run = PATHS[path]
-                    fill(admin, table, args.jobs)
-                    with psycopg.connect(args.dsn, autocommit=True) as conn:
-                        conn.execute("SET synchronous_commit = off")
-                        pid = conn.info.backend_pid
-                        before = backend_cpu_seconds(pid)
-                        done = run(conn)
-                        used = backend_cpu_seconds(pid) - before
-                    if done != args.jobs:
-                        print(f"error: {path} finished {done} of {args.jobs} jobs")
-                        return 1
-                    figures[path].append(used / done * 1e6)
-                print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
+        create_bare_table(args.dsn)
+        figures: dict[str, list[float]] = {p: [] for p in paths}
+        for round_ in range(args.rounds):
+            for path in paths:
+                variant, enqueue, run = PATHS[path]
+                truncate(args.dsn, variant)
+                with psycopg.connect(args.dsn, autocommit=True) as admin:
+                    admin.execute(enqueue, {"count": args.jobs})
+                vacuum(args.dsn, variant)
+                with psycopg.connect(args.dsn, autocommit=True) as conn:
+                    conn.execute("SET synchronous_commit = off")
+                    pid = conn.info.backend_pid
+                    before = backend_cpu_seconds(pid)
+                    done = run(conn)
+                    used = backend_cpu_seconds(pid) - before
+                if done != args.jobs:
+                    print(f"error: {path} finished {done} of {args.jobs} jobs")
+                    return 1
+                figures[path].append(used / done * 1e6)
+            print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
     except (psycopg.Error, OSError) as exc:
         print(f"error: {exc}".splitlines()[0])
         return 1
