@@ -1075,9 +1075,6 @@ COMMENT ON COLUMN xferity.jobs.created_at IS
 '[public] When the job was enqueued.';
 COMMENT ON COLUMN xferity.jobs.finished_at IS
 '[public] When the job reached completed, failed or cancelled; NULL while unfinished.';
-CREATE INDEX jobs_claim_idx ON xferity.jobs USING btree (priority DESC, run_at, id) WHERE ((state = 'available'::text) AND (attempt < max_attempts));
-COMMENT ON INDEX xferity.jobs_claim_idx IS
-'Hot path of claim_job: only claimable rows, in claim order.';
 CREATE INDEX jobs_claim_queue_idx ON xferity.jobs USING btree (queue, priority DESC, run_at, id) WHERE (state = 'available'::text);
 COMMENT ON INDEX xferity.jobs_claim_queue_idx IS
 'claim_job for named queues: claimable rows per queue, in claim order, so that a claim reads only its own queues and only their due jobs.';
@@ -1297,42 +1294,103 @@ BEGIN
     IF claim_job.queues IS NOT NULL THEN
         -- Each queue once: a queue named twice would be read twice.
         wanted_queues := ARRAY(SELECT DISTINCT q FROM unnest(claim_job.queues) AS q);
+    ELSE
+        -- All queues: those holding available jobs, one index probe each.
+        wanted_queues := ARRAY(
+            WITH RECURSIVE present (name) AS (
+                (
+                    SELECT j.queue
+                    FROM xferity.jobs AS j
+                    WHERE j.state = 'available'
+                    ORDER BY j.queue
+                    LIMIT 1
+                )
+                UNION ALL
+                SELECT n.queue
+                FROM present AS p
+                CROSS JOIN LATERAL (
+                    SELECT j.queue
+                    FROM xferity.jobs AS j
+                    WHERE j.state = 'available' AND j.queue > p.name
+                    ORDER BY j.queue
+                    LIMIT 1
+                ) AS n
+            )
+
+            SELECT p.name FROM present AS p
+        );
+    END IF;
+    IF cardinality(wanted_queues) = 0 THEN
+        RETURN;
     END IF;
 
     -- First, in one statement: the top priority level holding available jobs
-    -- (an InitPlan), and the lease of its first due jobs. A short claim (the
-    -- level's first job not due, its due jobs used up or held by other
-    -- claimers) falls through to the walk below, which starts at the top again.
-    IF wanted_queues IS NULL THEN
-        RETURN QUERY
-        WITH claimed AS (
-            UPDATE xferity.jobs AS j
-            SET state = 'running',
-                attempt = j.attempt + 1,
-                locked_by = claim_job.worker_id,
-                locked_at = now(),
-                lease_expires_at = now() + claim_job.lease
-            WHERE j.ctid = ANY (ARRAY(
-                SELECT r.ctid
+    -- in those queues (an InitPlan), and the lease of its first due jobs. A
+    -- short claim (the level's first job not due, its due jobs used up or held
+    -- by other claimers) falls through to the walk below, which starts at the
+    -- top again.
+    RETURN QUERY
+    WITH claimed AS (
+        UPDATE xferity.jobs AS j
+        SET state = 'running',
+            attempt = j.attempt + 1,
+            locked_by = claim_job.worker_id,
+            locked_at = now(),
+            lease_expires_at = now() + claim_job.lease
+        WHERE j.ctid = ANY (ARRAY(
+            SELECT c.ctid
+            FROM unnest(wanted_queues) AS q (name)
+            CROSS JOIN LATERAL (
+                SELECT r.ctid, r.run_at, r.id
                 FROM xferity.jobs AS r
-                WHERE r.state = 'available' AND r.attempt < r.max_attempts
+                WHERE r.state = 'available'
+                    AND r.queue = q.name
                     AND r.priority = (
-                        SELECT t.priority
-                        FROM xferity.jobs AS t
-                        WHERE t.state = 'available' AND t.attempt < t.max_attempts
-                        ORDER BY t.priority DESC, t.run_at
+                        SELECT p.priority
+                        FROM unnest(wanted_queues) AS tq (name)
+                        CROSS JOIN LATERAL (
+                            SELECT t.priority, t.run_at
+                            FROM xferity.jobs AS t
+                            WHERE t.state = 'available' AND t.queue = tq.name
+                            ORDER BY t.priority DESC, t.run_at
+                            LIMIT 1
+                        ) AS p
+                        ORDER BY p.priority DESC, p.run_at
                         LIMIT 1
                     )
                     AND r.run_at <= now()
                 ORDER BY r.run_at, r.id
                 LIMIT wanted
                 FOR UPDATE SKIP LOCKED
-            ))
-            RETURNING j.*
-        )
+            ) AS c
+            ORDER BY c.run_at, c.id
+            LIMIT wanted
+        ))
+        RETURNING j.*
+    )
 
-        SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
-    ELSE
+    SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+    GET DIAGNOSTICS claimed_here = ROW_COUNT;
+    wanted := wanted - claimed_here;
+
+    -- The walk of 0014/0018 over the priority levels, for what is still wanted.
+    WHILE wanted > 0 LOOP
+        SELECT p.priority, p.run_at <= now() INTO level, level_due
+        FROM unnest(wanted_queues) AS q (name)
+        CROSS JOIN LATERAL (
+            SELECT j.priority, j.run_at
+            FROM xferity.jobs AS j
+            WHERE j.state = 'available'
+                AND j.queue = q.name
+                AND j.priority < level
+            ORDER BY j.priority DESC, j.run_at
+            LIMIT 1
+        ) AS p
+        ORDER BY p.priority DESC, p.run_at
+        LIMIT 1;
+        EXIT WHEN level IS NULL;
+        CONTINUE WHEN NOT level_due;
+
         RETURN QUERY
         WITH claimed AS (
             UPDATE xferity.jobs AS j
@@ -1349,19 +1407,7 @@ BEGIN
                     FROM xferity.jobs AS r
                     WHERE r.state = 'available'
                         AND r.queue = q.name
-                        AND r.priority = (
-                            SELECT p.priority
-                            FROM unnest(wanted_queues) AS tq (name)
-                            CROSS JOIN LATERAL (
-                                SELECT t.priority, t.run_at
-                                FROM xferity.jobs AS t
-                                WHERE t.state = 'available' AND t.queue = tq.name
-                                ORDER BY t.priority DESC, t.run_at
-                                LIMIT 1
-                            ) AS p
-                            ORDER BY p.priority DESC, p.run_at
-                            LIMIT 1
-                        )
+                        AND r.priority = level
                         AND r.run_at <= now()
                     ORDER BY r.run_at, r.id
                     LIMIT wanted
@@ -1374,98 +1420,13 @@ BEGIN
         )
 
         SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
-    END IF;
-    GET DIAGNOSTICS claimed_here = ROW_COUNT;
-    wanted := wanted - claimed_here;
-
-    -- The walk of 0014/0018 over the priority levels, for what is still wanted.
-    WHILE wanted > 0 LOOP
-        IF wanted_queues IS NULL THEN
-            SELECT j.priority, j.run_at <= now() INTO level, level_due
-            FROM xferity.jobs AS j
-            WHERE j.state = 'available' AND j.attempt < j.max_attempts
-                AND j.priority < level
-            ORDER BY j.priority DESC, j.run_at
-            LIMIT 1;
-        ELSE
-            SELECT p.priority, p.run_at <= now() INTO level, level_due
-            FROM unnest(wanted_queues) AS q (name)
-            CROSS JOIN LATERAL (
-                SELECT j.priority, j.run_at
-                FROM xferity.jobs AS j
-                WHERE j.state = 'available'
-                    AND j.queue = q.name
-                    AND j.priority < level
-                ORDER BY j.priority DESC, j.run_at
-                LIMIT 1
-            ) AS p
-            ORDER BY p.priority DESC, p.run_at
-            LIMIT 1;
-        END IF;
-        EXIT WHEN level IS NULL;
-        CONTINUE WHEN NOT level_due;
-
-        IF wanted_queues IS NULL THEN
-            RETURN QUERY
-            WITH claimed AS (
-                UPDATE xferity.jobs AS j
-                SET state = 'running',
-                    attempt = j.attempt + 1,
-                    locked_by = claim_job.worker_id,
-                    locked_at = now(),
-                    lease_expires_at = now() + claim_job.lease
-                WHERE j.ctid = ANY (ARRAY(
-                    SELECT r.ctid
-                    FROM xferity.jobs AS r
-                    WHERE r.state = 'available' AND r.attempt < r.max_attempts
-                        AND r.priority = level
-                        AND r.run_at <= now()
-                    ORDER BY r.run_at, r.id
-                    LIMIT wanted
-                    FOR UPDATE SKIP LOCKED
-                ))
-                RETURNING j.*
-            )
-
-            SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
-        ELSE
-            RETURN QUERY
-            WITH claimed AS (
-                UPDATE xferity.jobs AS j
-                SET state = 'running',
-                    attempt = j.attempt + 1,
-                    locked_by = claim_job.worker_id,
-                    locked_at = now(),
-                    lease_expires_at = now() + claim_job.lease
-                WHERE j.ctid = ANY (ARRAY(
-                    SELECT c.ctid
-                    FROM unnest(wanted_queues) AS q (name)
-                    CROSS JOIN LATERAL (
-                        SELECT r.ctid, r.run_at, r.id
-                        FROM xferity.jobs AS r
-                        WHERE r.state = 'available'
-                            AND r.queue = q.name
-                            AND r.priority = level
-                            AND r.run_at <= now()
-                        ORDER BY r.run_at, r.id
-                        LIMIT wanted
-                        FOR UPDATE SKIP LOCKED
-                    ) AS c
-                    ORDER BY c.run_at, c.id
-                    LIMIT wanted
-                ))
-                RETURNING j.*
-            )
-
-            SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
-        END IF;
         GET DIAGNOSTICS claimed_here = ROW_COUNT;
         wanted := wanted - claimed_here;
     END LOOP;
 END;
 $function$;
 COMMENT ON FUNCTION xferity.claim_job(worker_id text, queues text[], max_jobs integer, lease interval) IS
-'[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues, on jobs not yet due or on finished jobs: it probes each priority level that holds available jobs once, then reads only due jobs of the requested queues.';
+'[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues'' backlog, on jobs not yet due or on finished jobs: it probes each requested queue (NULL: each queue holding available jobs) once per priority level it visits, then reads only due jobs of those queues.';
 
 CREATE FUNCTION xferity.complete_and_claim_jobs(worker_id text, completed_ids bigint[] DEFAULT NULL::bigint[], queues text[] DEFAULT NULL::text[], max_jobs integer DEFAULT 1, lease interval DEFAULT '00:05:00'::interval, results jsonb[] DEFAULT NULL::jsonb[], failed_ids bigint[] DEFAULT NULL::bigint[], errors text[] DEFAULT NULL::text[], permanent boolean[] DEFAULT NULL::boolean[])
     RETURNS TABLE(outcome text, id bigint, queue text, kind text, payload jsonb, priority integer, run_at timestamp with time zone, attempt integer, max_attempts integer, lease_expires_at timestamp with time zone)

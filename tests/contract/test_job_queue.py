@@ -575,15 +575,17 @@ def test_claim_uses_the_partial_index(migrated_db: str) -> None:
         conn.execute("ANALYZE xferity.jobs")
         predicate = conn.execute(
             "SELECT pg_get_expr(indpred, indrelid) FROM pg_index "
-            "WHERE indexrelid = 'xferity.jobs_claim_idx'::regclass"
+            "WHERE indexrelid = 'xferity.jobs_claim_queue_idx'::regclass"
         ).fetchone()
-        assert predicate == ("((state = 'available'::text) AND (attempt < max_attempts))",)
-        source = MIGRATION.read_text()
-        assert "WHERE state = 'available' AND attempt < max_attempts;" in source
-        assert "WHERE j.state = 'available' AND j.attempt < j.max_attempts" in source
-        plans = nested_plans(conn, "SELECT * FROM xferity.claim_job('w', NULL, 10)")
-    assert "Index Scan using jobs_claim_idx" in plans
-    assert "Seq Scan" not in plans
+        assert predicate == ("(state = 'available'::text)",)
+        # 0021 dropped 0012's all-queue claim index: one claim index serves every claim.
+        assert conn.execute("SELECT to_regclass('xferity.jobs_claim_idx')").fetchone() == (None,)
+        for queues in (None, ["default"]):
+            plans = nested_plans(
+                conn, "SELECT * FROM xferity.claim_job('w', %s::text[], 10)", (queues,)
+            )
+            assert "using jobs_claim_queue_idx" in plans
+            assert "Seq Scan" not in plans
 
 
 def test_finished_jobs_leave_the_claim_index(migrated_db: str) -> None:
@@ -595,11 +597,11 @@ def test_finished_jobs_leave_the_claim_index(migrated_db: str) -> None:
         # An index-only count through the partial index sees just the 100 claimable rows.
         conn.execute("SET enable_seqscan = off")
         count = conn.execute(
-            "SELECT count(*) FROM xferity.jobs WHERE state = 'available' AND attempt < max_attempts"
+            "SELECT count(*) FROM xferity.jobs WHERE state = 'available'"
         ).fetchone()
         assert count == (100,)
         tuples = conn.execute(
-            "SELECT reltuples FROM pg_class WHERE oid = 'xferity.jobs_claim_idx'::regclass"
+            "SELECT reltuples FROM pg_class WHERE oid = 'xferity.jobs_claim_queue_idx'::regclass"
         ).fetchone()
         assert tuples is not None and tuples[0] == 100
 

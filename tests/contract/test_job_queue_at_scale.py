@@ -188,7 +188,8 @@ CLAIM_CASES = {
     # the queue named, the index expected, what its range must be bounded by
     "one queue": (["small"], "jobs_claim_queue_idx"),
     "several queues": (["small", "other"], "jobs_claim_queue_idx"),
-    "all queues": (None, "jobs_claim_idx"),
+    # Since 0020 a claim on all queues lists them by a loose scan of the same index.
+    "all queues": (None, "jobs_claim_queue_idx"),
 }
 
 
@@ -214,11 +215,12 @@ def test_claim_reads_only_due_jobs_of_its_queues_through_the_claim_index(
     # of one queue): no job it cannot take is read, so no row is removed by a filter.
     assert "(run_at <= now())" in plans
     assert "Rows Removed by Filter" not in plans
-    if index == "jobs_claim_queue_idx":
-        assert "jobs_claim_idx " not in plans
+    assert "jobs_claim_idx " not in plans
+    if queues is not None:
         assert claimed == (10, "small", "small", 0)
     else:
-        assert claimed is not None and claimed[0] == 10 and claimed[3] == 0
+        # the oldest due jobs of all queues: the backlog of default
+        assert claimed == (10, "default", "default", 0)
 
 
 def test_claim_order_across_queues_and_levels_is_the_0012_order(db: Conn) -> None:
@@ -249,6 +251,46 @@ def test_claim_order_across_queues_and_levels_is_the_0012_order(db: Conn) -> Non
     ]
     # Rows locked but not taken by a several-queue claim are free again after it.
     assert [r["queue"] for r in db.execute("SELECT queue FROM xferity.claim_job('w')")] == ["c"]
+
+
+def test_a_claim_on_all_queues_merges_them_in_the_0012_order(db: Conn) -> None:
+    # Since 0020 a claim on all queues reads each queue holding available jobs in turn.
+    rows = [
+        ("a", 0, "-3 minutes"),
+        ("b", 0, "-5 minutes"),
+        ("a", 2, "-1 minutes"),
+        ("b", 2, "-2 minutes"),
+        ("b", 9, "+1 hour"),  # not due: skipped whatever its priority
+        ("c", 5, "-1 hour"),
+        ("a", 1, "-10 minutes"),
+        ("d", 7, "+1 day"),  # a queue holding only a job not yet due
+    ]
+    for queue, priority, offset in rows:
+        db.execute(
+            "SELECT xferity.enqueue_job('k', queue => %s, priority => %s,"
+            " run_at => now() + %s::interval)",
+            (queue, priority, offset),
+        )
+    got = db.execute("SELECT queue, priority FROM xferity.claim_job('w', NULL, 4)").fetchall()
+    got += db.execute("SELECT queue, priority FROM xferity.claim_job('w', NULL, 10)").fetchall()
+    assert [(r["queue"], r["priority"]) for r in got] == [
+        ("c", 5),
+        ("b", 2),
+        ("a", 2),
+        ("a", 1),
+        ("b", 0),
+        ("a", 0),
+    ]
+    assert db.execute("SELECT * FROM xferity.claim_job('w')").fetchall() == []
+    # The queues' rows not taken by a claim are free again after it.
+    assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'available'") == 2
+
+
+def test_a_claim_on_all_queues_with_none_waiting_claims_nothing(db: Conn) -> None:
+    assert db.execute("SELECT * FROM xferity.claim_job('w')").fetchall() == []
+    db.execute("SELECT xferity.enqueue_job('k', queue => 'q')")
+    assert [r["queue"] for r in db.execute("SELECT queue FROM xferity.claim_job('w')")] == ["q"]
+    assert db.execute("SELECT * FROM xferity.claim_job('w')").fetchall() == []
 
 
 @pytest.mark.parametrize("queues", [None, ["a", "b"]])

@@ -1,7 +1,7 @@
 """Compare two schema snapshots: a list of readable differences, as text or JSON.
 
     column xferity.jobs.priority: type integer (fresh) ≠ smallint (upgraded)
-    index xferity.jobs_claim_idx: only in upgraded
+    index xferity.jobs_running_idx: only in upgraded
     table xferity.jobs: grants: only in fresh: xferity_app: SELECT
 
 An object missing on one side is one line; its columns, constraints, triggers and policies are

@@ -82,6 +82,8 @@ AREAS = (
             "0017_jobs_unsuccessful_idx",
             "0018_claim_in_fewer_statements",
             "0019_jobs_hot_path",
+            "0020_one_claim_index",
+            "0021_drop_all_queue_claim_index",
         ),
     ),
     Area(

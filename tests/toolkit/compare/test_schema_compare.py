@@ -136,8 +136,8 @@ def test_changed_type_and_nullability_are_named(drift: Callable[..., list[str]])
 
 
 def test_dropped_index_is_named(drift: Callable[..., list[str]]) -> None:
-    assert drift("DROP INDEX xferity.jobs_claim_idx") == [
-        "index xferity.jobs_claim_idx: only in before"
+    assert drift("DROP INDEX xferity.jobs_running_idx") == [
+        "index xferity.jobs_running_idx: only in before"
     ]
 
 
