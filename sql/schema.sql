@@ -1077,7 +1077,7 @@ COMMENT ON COLUMN xferity.jobs.finished_at IS
 '[public] When the job reached completed, failed or cancelled; NULL while unfinished.';
 CREATE INDEX jobs_claim_queue_idx ON xferity.jobs USING btree (queue, priority DESC, run_at, id) WHERE (state = 'available'::text);
 COMMENT ON INDEX xferity.jobs_claim_queue_idx IS
-'claim_job for named queues: claimable rows per queue, in claim order, so that a claim reads only its own queues and only their due jobs.';
+'claim_job: claimable rows per queue, in claim order, so that a claim reads only its own queues (for all queues, those holding available jobs, listed by a loose scan of this index) and only their due jobs.';
 CREATE UNIQUE INDEX jobs_dedupe_key_idx ON xferity.jobs USING btree (dedupe_key) WHERE ((dedupe_key IS NOT NULL) AND (state = ANY (ARRAY['available'::text, 'running'::text])));
 COMMENT ON INDEX xferity.jobs_dedupe_key_idx IS
 'One unfinished job per dedupe key; finished jobs release the key.';

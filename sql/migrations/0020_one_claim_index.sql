@@ -203,3 +203,6 @@ $$;
 
 COMMENT ON FUNCTION xferity.claim_job(text, text[], integer, interval) IS
 '[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues'' backlog, on jobs not yet due or on finished jobs: it probes each requested queue (NULL: each queue holding available jobs) once per priority level it visits, then reads only due jobs of those queues.';
+
+COMMENT ON INDEX xferity.jobs_claim_queue_idx IS
+'claim_job: claimable rows per queue, in claim order, so that a claim reads only its own queues (for all queues, those holding available jobs, listed by a loose scan of this index) and only their due jobs.';
