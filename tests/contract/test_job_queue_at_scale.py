@@ -223,22 +223,29 @@ def test_claim_reads_only_due_jobs_of_its_queues_through_the_claim_index(
         assert claimed == (10, "default", "default", 0)
 
 
-def test_claim_order_across_queues_and_levels_is_the_0012_order(db: Conn) -> None:
-    rows = [
-        ("a", 0, "-3 minutes"),
-        ("b", 0, "-5 minutes"),
-        ("a", 2, "-1 minutes"),
-        ("b", 2, "-2 minutes"),
-        ("b", 9, "+1 hour"),  # not due: skipped whatever its priority
-        ("c", 5, "-1 hour"),  # another queue
-        ("a", 1, "-10 minutes"),
-    ]
-    for queue, priority, offset in rows:
+# (queue, priority, run_at from now) of the claim-order tests
+ORDER_CASE_JOBS = [
+    ("a", 0, "-3 minutes"),
+    ("b", 0, "-5 minutes"),
+    ("a", 2, "-1 minutes"),
+    ("b", 2, "-2 minutes"),
+    ("b", 9, "+1 hour"),  # not due: skipped whatever its priority
+    ("c", 5, "-1 hour"),  # another queue
+    ("a", 1, "-10 minutes"),
+]
+
+
+def _enqueue_order_case(db: Conn, jobs: list[tuple[str, int, str]]) -> None:
+    for queue, priority, offset in jobs:
         db.execute(
             "SELECT xferity.enqueue_job('k', queue => %s, priority => %s,"
             " run_at => now() + %s::interval)",
             (queue, priority, offset),
         )
+
+
+def test_claim_order_across_queues_and_levels_is_the_0012_order(db: Conn) -> None:
+    _enqueue_order_case(db, ORDER_CASE_JOBS)
     got = db.execute(
         "SELECT queue, priority FROM xferity.claim_job('w', ARRAY['a', 'b', 'a'], 10)"
     ).fetchall()
@@ -255,22 +262,8 @@ def test_claim_order_across_queues_and_levels_is_the_0012_order(db: Conn) -> Non
 
 def test_a_claim_on_all_queues_merges_them_in_the_0012_order(db: Conn) -> None:
     # Since 0020 a claim on all queues reads each queue holding available jobs in turn.
-    rows = [
-        ("a", 0, "-3 minutes"),
-        ("b", 0, "-5 minutes"),
-        ("a", 2, "-1 minutes"),
-        ("b", 2, "-2 minutes"),
-        ("b", 9, "+1 hour"),  # not due: skipped whatever its priority
-        ("c", 5, "-1 hour"),
-        ("a", 1, "-10 minutes"),
-        ("d", 7, "+1 day"),  # a queue holding only a job not yet due
-    ]
-    for queue, priority, offset in rows:
-        db.execute(
-            "SELECT xferity.enqueue_job('k', queue => %s, priority => %s,"
-            " run_at => now() + %s::interval)",
-            (queue, priority, offset),
-        )
+    # Queue d holds only a job not yet due.
+    _enqueue_order_case(db, [*ORDER_CASE_JOBS, ("d", 7, "+1 day")])
     got = db.execute("SELECT queue, priority FROM xferity.claim_job('w', NULL, 4)").fetchall()
     got += db.execute("SELECT queue, priority FROM xferity.claim_job('w', NULL, 10)").fetchall()
     assert [(r["queue"], r["priority"]) for r in got] == [
