@@ -233,11 +233,16 @@ def worker_loop(
 # -- modes --------------------------------------------------------------------------------
 
 
-def run_throughput(dsn: str, variant: Variant, jobs: int, workers: int, batch: int) -> RunResult:
+def fill(dsn: str, variant: Variant, enqueue: str, jobs: int) -> None:
+    """Empty the variant's table, enqueue `jobs` jobs with `enqueue`, then vacuum it."""
     truncate(dsn, variant)
     with connect(dsn) as conn:
-        conn.execute(variant.enqueue, {"count": jobs})
+        conn.execute(enqueue, {"count": jobs})
     vacuum(dsn, variant)
+
+
+def run_throughput(dsn: str, variant: Variant, jobs: int, workers: int, batch: int) -> RunResult:
+    fill(dsn, variant, variant.enqueue, jobs)
     start = threading.Barrier(workers + 1)
     with ThreadPoolExecutor(workers) as pool:
         futures = [

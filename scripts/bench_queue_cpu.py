@@ -33,8 +33,7 @@ from bench_queue import (
     FUNCTIONS,
     Variant,
     create_bare_table,
-    truncate,
-    vacuum,
+    fill,
 )
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -107,10 +106,7 @@ def main() -> int:
         for round_ in range(args.rounds):
             for path in paths:
                 variant, enqueue, run = PATHS[path]
-                truncate(args.dsn, variant)
-                with psycopg.connect(args.dsn, autocommit=True) as admin:
-                    admin.execute(enqueue, {"count": args.jobs})
-                vacuum(args.dsn, variant)
+                fill(args.dsn, variant, enqueue, args.jobs)
                 with psycopg.connect(args.dsn, autocommit=True) as conn:
                     conn.execute("SET synchronous_commit = off")
                     pid = conn.info.backend_pid
