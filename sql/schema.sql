@@ -1267,8 +1267,11 @@ DECLARE
     level bigint := 2147483648;
     wanted integer := claim_job.max_jobs;
     claimed_here integer;
-    level_due boolean;
     wanted_queues text[];
+    head_queues text[];
+    head_run_ats timestamptz[];
+    head_ids bigint[];
+    level_due boolean;
 BEGIN
     IF coalesce(claim_job.worker_id, '') = '' THEN
         RAISE EXCEPTION 'claim_job: worker_id must not be empty'
@@ -1291,11 +1294,93 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Claim with a shorter lease and extend it with heartbeat_job.';
     END IF;
+
+    -- First, in one statement: the head of each queue (its first available job
+    -- in claim order: for all queues, by a loose scan of the claim index), and
+    -- the lease of the first due jobs at the highest head's priority, each
+    -- queue's scan starting at its head.
+    RETURN QUERY
+    WITH RECURSIVE present (queue, priority, run_at, id) AS (
+        (
+            SELECT j.queue, j.priority, j.run_at, j.id
+            FROM xferity.jobs AS j
+            WHERE claim_job.queues IS NULL AND j.state = 'available'
+            ORDER BY j.queue, j.priority DESC, j.run_at, j.id
+            LIMIT 1
+        )
+        UNION ALL
+        SELECT n.queue, n.priority, n.run_at, n.id
+        FROM present AS p
+        CROSS JOIN LATERAL (
+            SELECT j.queue, j.priority, j.run_at, j.id
+            FROM xferity.jobs AS j
+            WHERE j.state = 'available' AND j.queue > p.queue
+            ORDER BY j.queue, j.priority DESC, j.run_at, j.id
+            LIMIT 1
+        ) AS n
+    ),
+
+    heads AS (
+        SELECT p.queue, p.priority, p.run_at, p.id FROM present AS p
+        UNION ALL
+        SELECT t.queue, t.priority, t.run_at, t.id
+        FROM (SELECT DISTINCT q.name FROM unnest(claim_job.queues) AS q (name)) AS q
+        CROSS JOIN LATERAL (
+            SELECT j.queue, j.priority, j.run_at, j.id
+            FROM xferity.jobs AS j
+            WHERE j.state = 'available' AND j.queue = q.name
+            ORDER BY j.priority DESC, j.run_at, j.id
+            LIMIT 1
+        ) AS t
+    ),
+
+    claimed AS (
+        UPDATE xferity.jobs AS j
+        SET state = 'running',
+            attempt = j.attempt + 1,
+            locked_by = claim_job.worker_id,
+            locked_at = now(),
+            lease_expires_at = now() + claim_job.lease
+        WHERE j.ctid = ANY (ARRAY(
+            SELECT c.ctid
+            FROM (
+                SELECT h.queue, h.priority, h.run_at, h.id
+                FROM heads AS h
+                ORDER BY h.priority DESC
+                FETCH FIRST 1 ROW WITH TIES
+            ) AS t
+            CROSS JOIN LATERAL (
+                SELECT r.ctid, r.run_at, r.id
+                FROM xferity.jobs AS r
+                WHERE r.state = 'available'
+                    AND r.queue = t.queue
+                    AND r.priority = t.priority
+                    AND (r.run_at, r.id) >= (t.run_at, t.id)
+                    AND r.run_at <= now()
+                ORDER BY r.run_at, r.id
+                LIMIT wanted
+                FOR UPDATE SKIP LOCKED
+            ) AS c
+            ORDER BY c.run_at, c.id
+            LIMIT wanted
+        ))
+        RETURNING j.*
+    )
+
+    SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+    GET DIAGNOSTICS claimed_here = ROW_COUNT;
+    wanted := wanted - claimed_here;
+    IF wanted <= 0 THEN
+        RETURN;
+    END IF;
+
+    -- A short claim (the top level not due, used up or held by other claimers)
+    -- walks the levels from the top again, as 0020 did, one level per step:
+    -- the heads of the queues below the level, then the lease at the highest
+    -- of them, each queue's scan starting at its head.
     IF claim_job.queues IS NOT NULL THEN
-        -- Each queue once: a queue named twice would be read twice.
         wanted_queues := ARRAY(SELECT DISTINCT q FROM unnest(claim_job.queues) AS q);
     ELSE
-        -- All queues: those holding available jobs, one index probe each.
         wanted_queues := ARRAY(
             WITH RECURSIVE present (name) AS (
                 (
@@ -1320,74 +1405,27 @@ BEGIN
             SELECT p.name FROM present AS p
         );
     END IF;
-    IF cardinality(wanted_queues) = 0 THEN
-        RETURN;
-    END IF;
 
-    -- First, in one statement: the top priority level holding available jobs
-    -- in those queues (an InitPlan), and the lease of its first due jobs. A
-    -- short claim (the level's first job not due, its due jobs used up or held
-    -- by other claimers) falls through to the walk below, which starts at the
-    -- top again.
-    RETURN QUERY
-    WITH claimed AS (
-        UPDATE xferity.jobs AS j
-        SET state = 'running',
-            attempt = j.attempt + 1,
-            locked_by = claim_job.worker_id,
-            locked_at = now(),
-            lease_expires_at = now() + claim_job.lease
-        WHERE j.ctid = ANY (ARRAY(
-            SELECT c.ctid
+    LOOP
+        SELECT l.priority, array_agg(l.queue), array_agg(l.run_at), array_agg(l.id),
+            bool_or(l.run_at <= now())
+        INTO level, head_queues, head_run_ats, head_ids, level_due
+        FROM (
+            SELECT h.queue, h.priority, h.run_at, h.id
             FROM unnest(wanted_queues) AS q (name)
             CROSS JOIN LATERAL (
-                SELECT r.ctid, r.run_at, r.id
-                FROM xferity.jobs AS r
-                WHERE r.state = 'available'
-                    AND r.queue = q.name
-                    AND r.priority = (
-                        SELECT p.priority
-                        FROM unnest(wanted_queues) AS tq (name)
-                        CROSS JOIN LATERAL (
-                            SELECT t.priority, t.run_at
-                            FROM xferity.jobs AS t
-                            WHERE t.state = 'available' AND t.queue = tq.name
-                            ORDER BY t.priority DESC, t.run_at
-                            LIMIT 1
-                        ) AS p
-                        ORDER BY p.priority DESC, p.run_at
-                        LIMIT 1
-                    )
-                    AND r.run_at <= now()
-                ORDER BY r.run_at, r.id
-                LIMIT wanted
-                FOR UPDATE SKIP LOCKED
-            ) AS c
-            ORDER BY c.run_at, c.id
-            LIMIT wanted
-        ))
-        RETURNING j.*
-    )
-
-    SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
-    GET DIAGNOSTICS claimed_here = ROW_COUNT;
-    wanted := wanted - claimed_here;
-
-    -- The walk of 0014/0018 over the priority levels, for what is still wanted.
-    WHILE wanted > 0 LOOP
-        SELECT p.priority, p.run_at <= now() INTO level, level_due
-        FROM unnest(wanted_queues) AS q (name)
-        CROSS JOIN LATERAL (
-            SELECT j.priority, j.run_at
-            FROM xferity.jobs AS j
-            WHERE j.state = 'available'
-                AND j.queue = q.name
-                AND j.priority < level
-            ORDER BY j.priority DESC, j.run_at
-            LIMIT 1
-        ) AS p
-        ORDER BY p.priority DESC, p.run_at
-        LIMIT 1;
+                SELECT j.queue, j.priority, j.run_at, j.id
+                FROM xferity.jobs AS j
+                WHERE j.state = 'available'
+                    AND j.queue = q.name
+                    AND j.priority < level
+                ORDER BY j.priority DESC, j.run_at, j.id
+                LIMIT 1
+            ) AS h
+            ORDER BY h.priority DESC
+            FETCH FIRST 1 ROW WITH TIES
+        ) AS l
+        GROUP BY l.priority;
         EXIT WHEN level IS NULL;
         CONTINUE WHEN NOT level_due;
 
@@ -1401,13 +1439,14 @@ BEGIN
                 lease_expires_at = now() + claim_job.lease
             WHERE j.ctid = ANY (ARRAY(
                 SELECT c.ctid
-                FROM unnest(wanted_queues) AS q (name)
+                FROM unnest(head_queues, head_run_ats, head_ids) AS t (queue, run_at, id)
                 CROSS JOIN LATERAL (
                     SELECT r.ctid, r.run_at, r.id
                     FROM xferity.jobs AS r
                     WHERE r.state = 'available'
-                        AND r.queue = q.name
+                        AND r.queue = t.queue
                         AND r.priority = level
+                        AND (r.run_at, r.id) >= (t.run_at, t.id)
                         AND r.run_at <= now()
                     ORDER BY r.run_at, r.id
                     LIMIT wanted
@@ -1422,11 +1461,12 @@ BEGIN
         SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
         GET DIAGNOSTICS claimed_here = ROW_COUNT;
         wanted := wanted - claimed_here;
+        EXIT WHEN wanted <= 0;
     END LOOP;
 END;
 $function$;
 COMMENT ON FUNCTION xferity.claim_job(worker_id text, queues text[], max_jobs integer, lease interval) IS
-'[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues'' backlog, on jobs not yet due or on finished jobs: it probes each requested queue (NULL: each queue holding available jobs) once per priority level it visits, then reads only due jobs of those queues.';
+'[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues'' backlog, on jobs not yet due or on finished jobs: it finds the head (first available job) of each requested queue (NULL: each queue holding available jobs) once per priority level it visits, then reads only due jobs of those queues from their heads.';
 
 CREATE FUNCTION xferity.complete_and_claim_jobs(worker_id text, completed_ids bigint[] DEFAULT NULL::bigint[], queues text[] DEFAULT NULL::text[], max_jobs integer DEFAULT 1, lease interval DEFAULT '00:05:00'::interval, results jsonb[] DEFAULT NULL::jsonb[], failed_ids bigint[] DEFAULT NULL::bigint[], errors text[] DEFAULT NULL::text[], permanent boolean[] DEFAULT NULL::boolean[])
     RETURNS TABLE(outcome text, id bigint, queue text, kind text, payload jsonb, priority integer, run_at timestamp with time zone, attempt integer, max_attempts integer, lease_expires_at timestamp with time zone)

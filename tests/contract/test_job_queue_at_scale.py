@@ -214,6 +214,9 @@ def test_claim_reads_only_due_jobs_of_its_queues_through_the_claim_index(
     # The lock step's index condition bounds the scan to due jobs of one priority level (and
     # of one queue): no job it cannot take is read, so no row is removed by a filter.
     assert "(run_at <= now())" in plans
+    # Since 0022 it starts at the queue's head (its first available job), not at the front
+    # of the queue's index entries, where claimed and finished jobs leave dead ones.
+    assert "(ROW(run_at, id) >= ROW(" in plans
     assert "Rows Removed by Filter" not in plans
     assert "jobs_claim_idx " not in plans
     if queues is not None:
@@ -304,6 +307,26 @@ def test_a_claim_spanning_levels_takes_exactly_max_jobs(
         assert {(r["attempt"], r["locked_by"]) for r in got} == {(1, "w")}
     assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'running'") == 6
 
+
+
+@pytest.mark.parametrize("queues", [None, ["q"]])
+def test_a_claim_reads_past_a_head_another_claimer_holds(
+    migrated_db: str, queues: list[str] | None
+) -> None:
+    # Since 0022 a claim starts at its queue's head; a head leased by a claimer whose
+    # transaction is still open is skipped, not waited for, and the next jobs are taken.
+    with (
+        psycopg.connect(migrated_db, row_factory=dict_row) as holder,
+        psycopg.connect(migrated_db, autocommit=True, row_factory=dict_row) as other,
+    ):
+        ids = enqueue_many(other, 4, queues=["q"] * 4)
+        held = holder.execute("SELECT id FROM xferity.claim_job('a', %s, 1)", (queues,))
+        assert [r["id"] for r in held] == ids[:1]
+        got = other.execute("SELECT id FROM xferity.claim_job('b', %s, 2)", (queues,))
+        assert [r["id"] for r in got] == ids[1:3]
+        holder.rollback()
+        got = other.execute("SELECT id FROM xferity.claim_job('b', %s, 5)", (queues,))
+        assert [r["id"] for r in got] == [ids[0], ids[3]]
 
 # -- fused complete-and-claim -------------------------------------------------------------
 

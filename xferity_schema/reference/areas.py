@@ -84,6 +84,7 @@ AREAS = (
             "0019_jobs_hot_path",
             "0020_one_claim_index",
             "0021_drop_all_queue_claim_index",
+            "0022_claim_from_each_queue_head",
         ),
     ),
     Area(
