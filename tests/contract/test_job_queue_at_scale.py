@@ -308,7 +308,6 @@ def test_a_claim_spanning_levels_takes_exactly_max_jobs(
     assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'running'") == 6
 
 
-
 @pytest.mark.parametrize("queues", [None, ["q"]])
 def test_a_claim_reads_past_a_head_another_claimer_holds(
     migrated_db: str, queues: list[str] | None
@@ -327,6 +326,7 @@ def test_a_claim_reads_past_a_head_another_claimer_holds(
         holder.rollback()
         got = other.execute("SELECT id FROM xferity.claim_job('b', %s, 5)", (queues,))
         assert [r["id"] for r in got] == [ids[0], ids[3]]
+
 
 # -- fused complete-and-claim -------------------------------------------------------------
 
