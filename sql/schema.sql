@@ -1775,6 +1775,7 @@ DECLARE
     ready_queue text;
     result_ids bigint[];
     broken_position bigint;
+    broken_id bigint;
     broken_rule text;
     infinite_run_at boolean;
 BEGIN
@@ -1797,7 +1798,9 @@ BEGIN
     END IF;
     -- No dedupe key in the call (the bulk case): one INSERT. Its identity
     -- values are drawn in input order, so the sorted ids are the input order
-    -- and a job's position is its id's distance from the first. The rules are
+    -- and a job's position is its id's place among them (not its distance
+    -- from the first: concurrent calls draw from the same sequence, so one
+    -- call's ids need not be consecutive). The rules are
     -- checked on the rows inserted, in the same pass; a broken one raises, and
     -- the whole statement's rows go with the error.
     IF coalesce(cardinality(array_remove(enqueue_jobs.dedupe_keys, NULL)), 0) = 0 THEN
@@ -1840,9 +1843,9 @@ BEGIN
                 ), '{}')
             END,
             bool_or(NOT isfinite(i.run_at)),
-            min(i.id) FILTER (WHERE i.rule IS NOT NULL) - min(i.id) + 1,
+            min(i.id) FILTER (WHERE i.rule IS NOT NULL),
             (array_agg(i.rule ORDER BY i.id) FILTER (WHERE i.rule IS NOT NULL))[1]
-        INTO result_ids, ready_queues, infinite_run_at, broken_position, broken_rule
+        INTO result_ids, ready_queues, infinite_run_at, broken_id, broken_rule
         FROM inserted AS i;
 
         IF infinite_run_at THEN
@@ -1850,6 +1853,7 @@ BEGIN
                 USING ERRCODE = 'invalid_parameter_value';
         END IF;
         IF broken_rule IS NOT NULL THEN
+            broken_position := array_position(result_ids, broken_id);
             RAISE EXCEPTION 'enqueue_jobs: job % of the call violates check constraint "%" of relation "jobs"',
                 broken_position, broken_rule
                 USING ERRCODE = 'check_violation', SCHEMA = 'xferity', TABLE = 'jobs',

@@ -200,6 +200,40 @@ def test_enqueue_jobs_names_the_first_job_that_breaks_a_rule(
     assert scalar(db, "SELECT count(*) FROM xferity.jobs") == 0
 
 
+def test_enqueue_jobs_names_the_job_by_its_place_in_the_call_when_ids_interleave(
+    db: Conn, migrated_db: str, make_role: Callable[..., str]
+) -> None:
+    """Since 0023: the ids of one call need not be consecutive (every session draws from one
+    sequence). A test trigger takes a sequence value after each job, as a concurrent call would:
+    the call's ids go 2 apart, and the third job is still job 3, not job 5."""
+    db.execute(
+        "CREATE FUNCTION xferity.test_take_an_id() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN PERFORM nextval(pg_get_serial_sequence('xferity.jobs', 'id')); RETURN NEW; END $$"
+    )
+    db.execute(
+        "CREATE TRIGGER test_take_an_id BEFORE INSERT ON xferity.jobs"
+        " FOR EACH ROW EXECUTE FUNCTION xferity.test_take_an_id()"
+    )
+    role = make_role("xferity_enqueuer", password=PASSWORD)
+    db.execute(sql.SQL("GRANT USAGE ON SCHEMA xferity TO {}").format(sql.Identifier(role)))
+    db.execute(
+        sql.SQL("GRANT EXECUTE ON FUNCTION xferity.enqueue_jobs TO {}").format(sql.Identifier(role))
+    )
+    try:
+        with psycopg.connect(
+            make_conninfo(migrated_db, user=role, password=PASSWORD), autocommit=True
+        ) as caller:
+            ids = caller.execute("SELECT xferity.enqueue_jobs(ARRAY['k', 'k', 'k'])").fetchone()
+            assert ids is not None
+            assert [b - a for a, b in zip(ids[0], ids[0][1:], strict=False)] == [2, 2]
+            with pytest.raises(errors.CheckViolation, match="job 3 of the call") as caught:
+                caller.execute("SELECT xferity.enqueue_jobs(ARRAY['k', 'k', '', 'k', ''])")
+            assert caught.value.diag.constraint_name == "jobs_kind_check"
+    finally:
+        db.execute("DROP TRIGGER test_take_an_id ON xferity.jobs")
+        db.execute("DROP FUNCTION xferity.test_take_an_id()")
+    assert scalar(db, "SELECT count(*) FROM xferity.jobs") == 3
+
 def test_a_random_workload_through_the_api_keeps_every_rule(
     db: Conn, migrated_db: str, make_role: Callable[..., str]
 ) -> None:

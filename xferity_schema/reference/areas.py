@@ -85,6 +85,7 @@ AREAS = (
             "0020_one_claim_index",
             "0021_drop_all_queue_claim_index",
             "0022_claim_from_each_queue_head",
+            "0023_enqueue_jobs_error_position",
         ),
     ),
     Area(
