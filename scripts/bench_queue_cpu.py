@@ -1,25 +1,28 @@
 """Server CPU per job of the queue's hot paths, beside the bare SQL, read from the backend's
-/proc/<pid>/stat: what the job API costs the server, free of client and commit latency.
+/proc/<pid>/schedstat: what the job API costs the server, free of client and commit latency.
 
-    python scripts/bench_queue_cpu.py --dsn "$(cat /tmp/bench.dsn)" [--jobs 4000] [--rounds 5]
+    python scripts/bench_queue_cpu.py --dsn "$(cat /tmp/bench.dsn)" \
+        [--worker-dsn "$(cat /tmp/bench-worker.dsn)"] [--jobs 4000] [--rounds 5] [--paths ...]
 
-Paths: `fused1` (complete_and_claim_jobs at batch 1: one call per job), `api10` (claim_job of
-10, then complete_jobs), and the bare SQL on the table of scripts/bench_bare.sql at batch 1 and
-10: the statements, fill, truncate and vacuum of bench_queue.py's functions and bare variants
-(claim with WITH ... FOR UPDATE SKIP LOCKED ... UPDATE, finish with one UPDATE). One connection,
-synchronous_commit off for the session (the commit's flush wait is not CPU, and only adds
-noise), every path in every round, rounds interleaved. Prints the per-round figures sorted
-and their median, in microseconds of backend CPU (user + system) per job.
+Paths: `fused1` (complete_and_claim_jobs at batch 1: one call per job), `api10` and `api100`
+(claim_job of 10 or 100, then complete_jobs), and the bare SQL on the table of
+scripts/bench_bare.sql at batch 1, 10 and 100: the statements, fill, truncate and vacuum of
+bench_queue.py's functions and bare variants (claim with WITH ... FOR UPDATE SKIP LOCKED ...
+UPDATE, finish with one UPDATE). One connection, synchronous_commit off for the session (the
+commit's flush wait is not CPU, and only adds noise), every path in every round, rounds
+interleaved. With --worker-dsn the job API's paths log in as that role (bench_server.py's
+worker login), as Xferity's workers do; as the owner or a superuser, the jobs_check_rules
+trigger also runs for every row the functions write. Prints the per-round figures sorted and
+their median, in microseconds of backend CPU per job.
 
 The server must run on this machine (the script reads its backend's /proc entry); the
 database must be migrated and scratch: the script truncates xferity.jobs and recreates the
-xferity_bench schema. CPU is counted in clock ticks (10 ms), hence the thousands of jobs.
+xferity_bench schema.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 from collections.abc import Callable
@@ -36,8 +39,6 @@ from bench_queue import (
     fill,
 )
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
 FUSED = (
     "SELECT outcome, id, payload FROM xferity.complete_and_claim_jobs("
     "%(worker)s, %(ids)s::bigint[], NULL, %(batch)s)"
@@ -47,8 +48,9 @@ Conn = psycopg.Connection[tuple[object, ...]]
 
 
 def backend_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+    # The first field of schedstat is the time the task ran on a CPU, in nanoseconds: finer
+    # than /proc/<pid>/stat's clock ticks.
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
 
 
 def claim_and_finish(variant: Variant, batch: int) -> Callable[[Conn], int]:
@@ -85,12 +87,17 @@ PATHS: dict[str, tuple[Variant, str, Callable[[Conn], int]]] = {
     "bare1": (BARE, BARE_ENQUEUE, claim_and_finish(BARE, 1)),
     "api10": (FUNCTIONS, ENQUEUE_SET, claim_and_finish(FUNCTIONS, 10)),
     "bare10": (BARE, BARE_ENQUEUE, claim_and_finish(BARE, 10)),
+    "api100": (FUNCTIONS, ENQUEUE_SET, claim_and_finish(FUNCTIONS, 100)),
+    "bare100": (BARE, BARE_ENQUEUE, claim_and_finish(BARE, 100)),
 }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dsn", required=True, help="libpq DSN or URL of a migrated database")
+    parser.add_argument(
+        "--worker-dsn", help="DSN of the worker login, for the job API's paths (default: --dsn)"
+    )
     parser.add_argument("--jobs", type=int, default=4000, help="jobs per path and round")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--paths", default=",".join(PATHS), help="comma-separated")
@@ -107,7 +114,8 @@ def main() -> int:
             for path in paths:
                 variant, enqueue, run = PATHS[path]
                 fill(args.dsn, variant, enqueue, args.jobs)
-                with psycopg.connect(args.dsn, autocommit=True) as conn:
+                dsn = args.worker_dsn if args.worker_dsn and variant is FUNCTIONS else args.dsn
+                with psycopg.connect(dsn, autocommit=True) as conn:
                     conn.execute("SET synchronous_commit = off")
                     pid = conn.info.backend_pid
                     before = backend_cpu_seconds(pid)

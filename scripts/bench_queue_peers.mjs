@@ -267,6 +267,12 @@ const FILL = {
   graphile: "SELECT graphile_worker.add_jobs(array_agg(ROW('bench', json_build_object('n', g), NULL, NULL, NULL, NULL, NULL, NULL)::graphile_worker.job_spec)) FROM generate_series(1, $1::int) AS g",
 };
 FILL.fused = FILL.xferity;
+// The rows of jobs handled other than once (by payload number), where the table keeps them.
+const JOB_ROWS = {
+  xferity: "SELECT id, state, attempt, locked_by, run_at, lease_expires_at, finished_at FROM xferity.jobs WHERE (payload->>'n')::int = ANY($1::int[]) ORDER BY id",
+  bare: "SELECT id, state, attempt, locked_by FROM xferity_bench.jobs WHERE (payload->>'n')::int = ANY($1::int[]) ORDER BY id",
+};
+JOB_ROWS.fused = JOB_ROWS.xferity;
 // The database's own record that each job was finished exactly once.
 const DONE_CHECK = {
   xferity: "SELECT count(*) FILTER (WHERE state = 'completed' AND attempt = 1)::int AS ok, count(*)::int AS total FROM xferity.jobs",
@@ -322,8 +328,18 @@ async function throughputRun(pg, dsn, system, batch, workers, jobs) {
   // Exactly once: by the workers' own account and by the database's.
   const counts = new Uint32Array(jobs + 1);
   for (const { seen } of reports) for (const n of seen) counts[n]++;
-  for (let n = 1; n <= jobs; n++) {
-    if (counts[n] !== 1) throw new Error(`${system}: job ${n} was handled ${counts[n]} times`);
+  const wrong = [];
+  for (let n = 1; n <= jobs; n++) if (counts[n] !== 1) wrong.push(n);
+  if (wrong.length) {
+    // Every job handled other than once, with the database's row of the first few where the
+    // table keeps them: enough to tell a lost claim from a lost report.
+    const shown = wrong.slice(0, 10).map((n) => `${n} (${counts[n]}×)`).join(", ");
+    let rows = "";
+    if (JOB_ROWS[system]) {
+      const found = await withClient(pg, dsn, (c) => c.query(JOB_ROWS[system], [wrong.slice(0, 10)]));
+      rows = "; their rows: " + JSON.stringify(found.rows);
+    }
+    throw new Error(`${system}: ${wrong.length} job(s) handled other than once: ${shown}${rows}`);
   }
   const check = await withClient(pg, dsn, (c) =>
     c.query(DONE_CHECK[system], system.startsWith("graphile") ? [jobs] : []));
