@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,25 @@ def writer(db: Conn, make_role: Callable[..., str]) -> str:
         )
     )
     return role
+
+
+@pytest.fixture
+def api_caller(db: Conn, migrated_db: str, make_role: Callable[..., str]) -> Iterator[Conn]:
+    """A session of a login that is not the owner, allowed the job API as a worker or the
+    application is (no SET ROLE): the trigger skips the rows the job functions write for it."""
+    role = make_role("xferity_api_caller", password=PASSWORD)
+    for grant in (
+        "GRANT USAGE ON SCHEMA xferity TO {}",
+        "GRANT SELECT ON xferity.jobs, xferity.job_errors TO {}",
+        "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA xferity TO {}",
+    ):
+        db.execute(sql.SQL(grant).format(sql.Identifier(role)))
+    with psycopg.connect(
+        make_conninfo(migrated_db, user=role, password=PASSWORD),
+        autocommit=True,
+        row_factory=dict_row,
+    ) as caller:
+        yield caller
 
 
 def as_role(conn: Conn, role: str, statement: str, params: Any = None) -> None:
@@ -201,7 +221,7 @@ def test_enqueue_jobs_names_the_first_job_that_breaks_a_rule(
 
 
 def test_enqueue_jobs_names_the_job_by_its_place_in_the_call_when_ids_interleave(
-    db: Conn, migrated_db: str, make_role: Callable[..., str]
+    db: Conn, api_caller: Conn
 ) -> None:
     """Since 0023: the ids of one call need not be consecutive (every session draws from one
     sequence). A test trigger takes a sequence value after each job, as a concurrent call would:
@@ -214,46 +234,24 @@ def test_enqueue_jobs_names_the_job_by_its_place_in_the_call_when_ids_interleave
         "CREATE TRIGGER test_take_an_id BEFORE INSERT ON xferity.jobs"
         " FOR EACH ROW EXECUTE FUNCTION xferity.test_take_an_id()"
     )
-    role = make_role("xferity_enqueuer", password=PASSWORD)
-    db.execute(sql.SQL("GRANT USAGE ON SCHEMA xferity TO {}").format(sql.Identifier(role)))
-    db.execute(
-        sql.SQL("GRANT EXECUTE ON FUNCTION xferity.enqueue_jobs TO {}").format(sql.Identifier(role))
-    )
     try:
-        with psycopg.connect(
-            make_conninfo(migrated_db, user=role, password=PASSWORD), autocommit=True
-        ) as caller:
-            ids = caller.execute("SELECT xferity.enqueue_jobs(ARRAY['k', 'k', 'k'])").fetchone()
-            assert ids is not None
-            assert [b - a for a, b in zip(ids[0], ids[0][1:], strict=False)] == [2, 2]
-            with pytest.raises(errors.CheckViolation, match="job 3 of the call") as caught:
-                caller.execute("SELECT xferity.enqueue_jobs(ARRAY['k', 'k', '', 'k', ''])")
-            assert caught.value.diag.constraint_name == "jobs_kind_check"
+        ids = scalar(api_caller, "SELECT xferity.enqueue_jobs(ARRAY['k', 'k', 'k'])")
+        assert [b - a for a, b in pairwise(ids)] == [2, 2]
+        with pytest.raises(errors.CheckViolation, match="job 3 of the call") as caught:
+            api_caller.execute("SELECT xferity.enqueue_jobs(ARRAY['k', 'k', '', 'k', ''])")
+        assert caught.value.diag.constraint_name == "jobs_kind_check"
     finally:
         db.execute("DROP TRIGGER test_take_an_id ON xferity.jobs")
         db.execute("DROP FUNCTION xferity.test_take_an_id()")
     assert scalar(db, "SELECT count(*) FROM xferity.jobs") == 3
 
-def test_a_random_workload_through_the_api_keeps_every_rule(
-    db: Conn, migrated_db: str, make_role: Callable[..., str]
-) -> None:
+
+def test_a_random_workload_through_the_api_keeps_every_rule(db: Conn, api_caller: Conn) -> None:
     """Every function that writes jobs, in a random order (fixed seed), called by a login that
     is not their owner, as a worker or the application calls them: the trigger skips those
     rows, so the rows must keep the ten rules by the functions' own doing."""
-    role = make_role("xferity_api_caller", password=PASSWORD)
-    for grant in (
-        "GRANT USAGE ON SCHEMA xferity TO {}",
-        "GRANT SELECT ON xferity.jobs, xferity.job_errors TO {}",
-        "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA xferity TO {}",
-    ):
-        db.execute(sql.SQL(grant).format(sql.Identifier(role)))
-    with psycopg.connect(
-        make_conninfo(migrated_db, user=role, password=PASSWORD),
-        autocommit=True,
-        row_factory=dict_row,
-    ) as caller:
-        assert scalar(caller, "SELECT current_user = session_user") is True
-        _run_random_workload(caller)
+    assert scalar(api_caller, "SELECT current_user = session_user") is True
+    _run_random_workload(api_caller)
     assert rules_broken(db) == []
 
 
