@@ -1267,11 +1267,9 @@ DECLARE
     level bigint := 2147483648;
     wanted integer := claim_job.max_jobs;
     claimed_here integer;
-    wanted_queues text[];
     head_queues text[];
     head_run_ats timestamptz[];
     head_ids bigint[];
-    level_due boolean;
 BEGIN
     IF coalesce(claim_job.worker_id, '') = '' THEN
         RAISE EXCEPTION 'claim_job: worker_id must not be empty'
@@ -1295,46 +1293,11 @@ BEGIN
             HINT = 'Claim with a shorter lease and extend it with heartbeat_job.';
     END IF;
 
-    -- First, in one statement: the head of each queue (its first available job
-    -- in claim order: for all queues, by a loose scan of the claim index), and
-    -- the lease of the first due jobs at the highest head's priority, each
-    -- queue's scan starting at its head.
+    -- First, in one statement: the due head of each queue, and the lease of
+    -- the first due jobs at the highest due head's priority, each queue's scan
+    -- starting at its head.
     RETURN QUERY
-    WITH RECURSIVE present (queue, priority, run_at, id) AS (
-        (
-            SELECT j.queue, j.priority, j.run_at, j.id
-            FROM xferity.jobs AS j
-            WHERE claim_job.queues IS NULL AND j.state = 'available'
-            ORDER BY j.queue, j.priority DESC, j.run_at, j.id
-            LIMIT 1
-        )
-        UNION ALL
-        SELECT n.queue, n.priority, n.run_at, n.id
-        FROM present AS p
-        CROSS JOIN LATERAL (
-            SELECT j.queue, j.priority, j.run_at, j.id
-            FROM xferity.jobs AS j
-            WHERE j.state = 'available' AND j.queue > p.queue
-            ORDER BY j.queue, j.priority DESC, j.run_at, j.id
-            LIMIT 1
-        ) AS n
-    ),
-
-    heads AS (
-        SELECT p.queue, p.priority, p.run_at, p.id FROM present AS p
-        UNION ALL
-        SELECT t.queue, t.priority, t.run_at, t.id
-        FROM (SELECT DISTINCT q.name FROM unnest(claim_job.queues) AS q (name)) AS q
-        CROSS JOIN LATERAL (
-            SELECT j.queue, j.priority, j.run_at, j.id
-            FROM xferity.jobs AS j
-            WHERE j.state = 'available' AND j.queue = q.name
-            ORDER BY j.priority DESC, j.run_at, j.id
-            LIMIT 1
-        ) AS t
-    ),
-
-    claimed AS (
+    WITH claimed AS (
         UPDATE xferity.jobs AS j
         SET state = 'running',
             attempt = j.attempt + 1,
@@ -1345,7 +1308,7 @@ BEGIN
             SELECT c.ctid
             FROM (
                 SELECT h.queue, h.priority, h.run_at, h.id
-                FROM heads AS h
+                FROM xferity.claim_queue_heads(claim_job.queues, level) AS h
                 ORDER BY h.priority DESC
                 FETCH FIRST 1 ROW WITH TIES
             ) AS t
@@ -1370,64 +1333,21 @@ BEGIN
     SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
     GET DIAGNOSTICS claimed_here = ROW_COUNT;
     wanted := wanted - claimed_here;
-    IF wanted <= 0 THEN
-        RETURN;
-    END IF;
 
-    -- A short claim (the top level not due, used up or held by other claimers)
-    -- walks the levels from the top again, as 0020 did, one level per step:
-    -- the heads of the queues below the level, then the lease at the highest
-    -- of them, each queue's scan starting at its head.
-    IF claim_job.queues IS NOT NULL THEN
-        wanted_queues := ARRAY(SELECT DISTINCT q FROM unnest(claim_job.queues) AS q);
-    ELSE
-        wanted_queues := ARRAY(
-            WITH RECURSIVE present (name) AS (
-                (
-                    SELECT j.queue
-                    FROM xferity.jobs AS j
-                    WHERE j.state = 'available'
-                    ORDER BY j.queue
-                    LIMIT 1
-                )
-                UNION ALL
-                SELECT n.queue
-                FROM present AS p
-                CROSS JOIN LATERAL (
-                    SELECT j.queue
-                    FROM xferity.jobs AS j
-                    WHERE j.state = 'available' AND j.queue > p.name
-                    ORDER BY j.queue
-                    LIMIT 1
-                ) AS n
-            )
-
-            SELECT p.name FROM present AS p
-        );
-    END IF;
-
-    LOOP
-        SELECT l.priority, array_agg(l.queue), array_agg(l.run_at), array_agg(l.id),
-            bool_or(l.run_at <= now())
-        INTO level, head_queues, head_run_ats, head_ids, level_due
+    -- A short claim (the top due level used up or held by other claimers)
+    -- walks the levels with due jobs from the top again, one level per step:
+    -- the due heads below the level, then the lease at the highest of them.
+    WHILE wanted > 0 LOOP
+        SELECT l.priority, array_agg(l.queue), array_agg(l.run_at), array_agg(l.id)
+        INTO level, head_queues, head_run_ats, head_ids
         FROM (
             SELECT h.queue, h.priority, h.run_at, h.id
-            FROM unnest(wanted_queues) AS q (name)
-            CROSS JOIN LATERAL (
-                SELECT j.queue, j.priority, j.run_at, j.id
-                FROM xferity.jobs AS j
-                WHERE j.state = 'available'
-                    AND j.queue = q.name
-                    AND j.priority < level
-                ORDER BY j.priority DESC, j.run_at, j.id
-                LIMIT 1
-            ) AS h
+            FROM xferity.claim_queue_heads(claim_job.queues, level) AS h
             ORDER BY h.priority DESC
             FETCH FIRST 1 ROW WITH TIES
         ) AS l
         GROUP BY l.priority;
         EXIT WHEN level IS NULL;
-        CONTINUE WHEN NOT level_due;
 
         RETURN QUERY
         WITH claimed AS (
@@ -1461,12 +1381,73 @@ BEGIN
         SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
         GET DIAGNOSTICS claimed_here = ROW_COUNT;
         wanted := wanted - claimed_here;
-        EXIT WHEN wanted <= 0;
     END LOOP;
 END;
 $function$;
 COMMENT ON FUNCTION xferity.claim_job(worker_id text, queues text[], max_jobs integer, lease interval) IS
-'[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues'' backlog, on jobs not yet due or on finished jobs: it finds the head (first available job) of each requested queue (NULL: each queue holding available jobs) once per priority level it visits, then reads only due jobs of those queues from their heads.';
+'[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues'' backlog, on jobs not yet due or on finished jobs: it finds the due head (first available job of the highest level with a due job) of each requested queue (NULL: each queue holding available jobs), stepping down past levels of future jobs by one index probe each, then reads only due jobs of those queues from their heads.';
+
+CREATE FUNCTION xferity.claim_queue_heads(queues text[], below bigint)
+    RETURNS TABLE(queue text, priority integer, run_at timestamp with time zone, id bigint)
+    LANGUAGE sql STABLE
+AS $function$
+    WITH RECURSIVE probe (queue, priority, run_at, id) AS (
+        -- All queues: the first available job of the first queue.
+        (
+            SELECT j.queue, j.priority, j.run_at, j.id
+            FROM xferity.jobs AS j
+            WHERE claim_queue_heads.queues IS NULL AND j.state = 'available'
+            ORDER BY j.queue, j.priority DESC, j.run_at, j.id
+            LIMIT 1
+        )
+        UNION ALL
+        -- Named queues: the first available job of each.
+        SELECT h.queue, h.priority, h.run_at, h.id
+        FROM (SELECT DISTINCT q.name FROM unnest(claim_queue_heads.queues) AS q (name)) AS q
+        CROSS JOIN LATERAL (
+            SELECT j.queue, j.priority, j.run_at, j.id
+            FROM xferity.jobs AS j
+            WHERE j.state = 'available' AND j.queue = q.name
+            ORDER BY j.priority DESC, j.run_at, j.id
+            LIMIT 1
+        ) AS h
+        UNION ALL
+        SELECT n.queue, n.priority, n.run_at, n.id
+        FROM probe AS p
+        CROSS JOIN LATERAL (
+            (
+                -- p is at or above the bound, or not due: the first job of
+                -- the queue's next level down.
+                SELECT j.queue, j.priority, j.run_at, j.id
+                FROM xferity.jobs AS j
+                WHERE (p.priority >= claim_queue_heads.below OR p.run_at > now())
+                    AND j.state = 'available'
+                    AND j.queue = p.queue
+                    AND j.priority < least(p.priority, claim_queue_heads.below)
+                ORDER BY j.priority DESC, j.run_at, j.id
+                LIMIT 1
+            )
+            UNION ALL
+            (
+                -- Otherwise, for all queues: the first job of the next queue.
+                SELECT j.queue, j.priority, j.run_at, j.id
+                FROM xferity.jobs AS j
+                WHERE claim_queue_heads.queues IS NULL
+                    AND j.state = 'available'
+                    AND j.queue > p.queue
+                ORDER BY j.queue, j.priority DESC, j.run_at, j.id
+                LIMIT 1
+            )
+            LIMIT 1
+        ) AS n
+    )
+
+    SELECT p.queue, p.priority, p.run_at, p.id
+    FROM probe AS p
+    WHERE p.priority < claim_queue_heads.below AND p.run_at <= now();
+$function$;
+COMMENT ON FUNCTION xferity.claim_queue_heads(queues text[], below bigint) IS
+'[admin] Internal to claim_job, which it is inlined into: for each of the given queues (NULL: each queue holding available jobs), its first available job in claim order at the highest priority below `below` whose first job is due, as (queue, priority, run_at, id). Queues with no such job are left out.';
 
 CREATE FUNCTION xferity.complete_and_claim_jobs(worker_id text, completed_ids bigint[] DEFAULT NULL::bigint[], queues text[] DEFAULT NULL::text[], max_jobs integer DEFAULT 1, lease interval DEFAULT '00:05:00'::interval, results jsonb[] DEFAULT NULL::jsonb[], failed_ids bigint[] DEFAULT NULL::bigint[], errors text[] DEFAULT NULL::text[], permanent boolean[] DEFAULT NULL::boolean[])
     RETURNS TABLE(outcome text, id bigint, queue text, kind text, payload jsonb, priority integer, run_at timestamp with time zone, attempt integer, max_attempts integer, lease_expires_at timestamp with time zone)

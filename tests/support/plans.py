@@ -27,3 +27,16 @@ def nested_plans(
     finally:
         conn.execute("SET client_min_messages = notice")
     return "\n".join(messages)
+
+
+def nodes_removing_rows(plans: str) -> list[str]:
+    """The plan nodes (their first line) that read rows and dropped some with a filter."""
+    nodes: list[str] = []
+    node = ""
+    for line in plans.splitlines():
+        text = line.strip()
+        if text.startswith("->") or "(cost=" in text:
+            node = text.removeprefix("->").strip()
+        elif text.startswith("Rows Removed by Filter"):
+            nodes.append(node)
+    return nodes

@@ -86,6 +86,7 @@ AREAS = (
             "0021_drop_all_queue_claim_index",
             "0022_claim_from_each_queue_head",
             "0023_enqueue_jobs_error_position",
+            "0024_claim_due_heads",
         ),
     ),
     Area(
