@@ -16,6 +16,8 @@ from typing import Any
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from psycopg.rows import dict_row
 
 from tests.support.job_rules import rules_broken
@@ -294,10 +296,67 @@ def test_a_claim_on_all_queues_with_none_waiting_claims_nothing(db: Conn) -> Non
     assert db.execute("SELECT * FROM xferity.claim_job('w')").fetchall() == []
 
 
-@pytest.mark.parametrize("queues", [None, ["a", "b"]])
-def test_a_claim_spanning_levels_takes_exactly_max_jobs(
-    db: Conn, queues: list[str] | None
+# A job of the property test: queue, priority, seconds from now to run_at, finished or not.
+ORDER_JOB = st.tuples(
+    st.sampled_from("abc"),
+    st.sampled_from([-5, 0, 1, 2, 9]),
+    st.sampled_from([-120, -60, -1, 60, 3600]),
+    st.booleans(),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    jobs=st.lists(ORDER_JOB, min_size=4, max_size=30),
+    queues=st.one_of(st.none(), st.lists(st.sampled_from("abcd"), max_size=4)),
+    batches=st.lists(st.integers(1, 12), min_size=1, max_size=3),
+)
+# Due jobs below a level of future ones, in the queue a claim on all queues reads first.
+@example(
+    jobs=[("a", 9, 3600, False), ("a", 0, -60, False), ("b", 1, -1, False)],
+    queues=None,
+    batches=[2],
+)
+# Due jobs below a level of future ones, in the queue a claim on all queues reads first.
+def test_claims_take_the_first_claimable_jobs_in_claim_order(
+    db: Conn, jobs: list[tuple[str, int, int, bool]], queues: list[str] | None, batches: list[int]
 ) -> None:
+    # Any mix of queues, levels, future and finished jobs (since 0024 a claim steps past
+    # levels of future jobs inside one statement): each claim returns the first claimable
+    # jobs of its queues in (priority DESC, run_at, id) order, as a sort of the table says.
+    db.execute("TRUNCATE xferity.jobs CASCADE")
+    db.execute(
+        "INSERT INTO xferity.jobs (queue, kind, priority, run_at, state, attempt, locked_by,"
+        " locked_at, finished_at)"
+        " SELECT q, 'k', p, now() + s * interval '1 second',"
+        " CASE WHEN f THEN 'completed' ELSE 'available' END, f::int,"
+        " CASE WHEN f THEN 'w' END, CASE WHEN f THEN now() END, CASE WHEN f THEN now() END"
+        " FROM unnest(%s::text[], %s::int[], %s::int[], %s::boolean[]) AS t (q, p, s, f)",
+        [list(column) for column in zip(*jobs, strict=True)] if jobs else [[], [], [], []],
+    )
+    waiting = db.execute(
+        "SELECT id, queue, priority, run_at, run_at <= now() AS due FROM xferity.jobs"
+        " WHERE state = 'available'"
+    ).fetchall()
+    line = sorted(
+        (r for r in waiting if r["due"] and (queues is None or r["queue"] in queues)),
+        key=lambda r: (-r["priority"], r["run_at"], r["id"]),
+    )
+    for max_jobs in batches:
+        got = db.execute(
+            "SELECT id FROM xferity.claim_job('w', %s, %s)", (queues, max_jobs)
+        ).fetchall()
+        assert [r["id"] for r in got] == [r["id"] for r in line[:max_jobs]]
+        line = line[max_jobs:]
+
+
+@pytest.mark.parametrize("queues", [None, ["a", "b"]])
+def test_a_claim_spanning_levels_takes_exactly_max_jobs(db: Conn, queues: list[str] | None) -> None:
     # 0018 leases level by level: what one level gave counts against the next one's share.
     for queue, priority in [("a", 3), ("b", 3), ("a", 2), ("b", 1), ("a", 1), ("b", 0)]:
         db.execute(
