@@ -20,9 +20,10 @@ Modes (--mode, comma-separated, default "throughput"):
               (10k due jobs) beside --scale-backlog jobs it cannot take, for each size given:
               an older due backlog of another queue, jobs due tomorrow at a higher priority
               (in its own queue and another), finished jobs, and all three at once; also a
-              claim over all queues beside the future jobs. Each case is measured right after
-              its baseline (the same claim on the 10k due jobs alone), and its p50 is printed
-              with its ratio to that baseline.
+              claim over all queues beside the future jobs. Each case is measured beside its
+              baseline (the same claim on the 10k due jobs alone, in a second database on the
+              same server, created and dropped by the script), the two taking turns claim by
+              claim, and its p50 is printed with its ratio to that baseline.
   soak        W=--soak-workers workers with batch --soak-batch for --soak-minutes (or
               --soak-seconds) while a producer keeps --soak-backlog jobs pending (enqueue_jobs),
               beside --soak-finished finished jobs that prune_finished_jobs keeps at that
@@ -48,7 +49,7 @@ import statistics
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -56,7 +57,11 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from xferity_schema.core.paths import migrations_dir
+from xferity_schema.migrate.files import read_migration_set
+from xferity_schema.migrate.runner import apply_migrations
 
 BARE_SCHEMA = "xferity_bench"
 BARE_DDL = Path(__file__).with_name("bench_bare.sql")
@@ -508,95 +513,120 @@ SCALE_CASES: dict[str, tuple[str, ...]] = {
 
 
 def measure_claims(
-    dsn: str, queues: list[str] | None, claims: int, rounds: int
-) -> tuple[float, float, float]:
-    """Median over rounds of the claim p50 and p99 and of the claim+complete p50, in ms."""
-    p50s: list[float] = []
-    p99s: list[float] = []
-    pairs: list[float] = []
-    with connect(dsn) as conn:
-        params: dict[str, object] = {"queues": queues}
+    dsns: Sequence[str], queues: list[str] | None, claims: int, rounds: int
+) -> list[tuple[float, float, float]]:
+    """For each database, the median over rounds of its claim p50 and p99 and of its
+    claim+complete p50, in ms. The databases take turns claim by claim, so each figure is
+    measured over the same moments as the others: this machine's commit latency drifts by
+    tens of percent over seconds, more than any difference between the cases."""
+    p50s: list[list[float]] = [[] for _ in dsns]
+    p99s: list[list[float]] = [[] for _ in dsns]
+    pairs: list[list[float]] = [[] for _ in dsns]
+    params: dict[str, object] = {"queues": queues}
+    with contextlib.ExitStack() as stack:
+        conns = [stack.enter_context(connect(dsn)) for dsn in dsns]
         for _ in range(50):  # warm the plan cache and the buffers
-            ids = [row[0] for row in conn.execute(SCALE_CLAIM, params)]
-            conn.execute(SCALE_FINISH, {"ids": ids})
-        for _ in range(rounds):
-            claim_times: list[float] = []
-            pair_times: list[float] = []
-            for _ in range(claims):
-                began = time.perf_counter()
+            for conn in conns:
                 ids = [row[0] for row in conn.execute(SCALE_CLAIM, params)]
-                claimed = time.perf_counter()
                 conn.execute(SCALE_FINISH, {"ids": ids})
-                claim_times.append(claimed - began)
-                pair_times.append(time.perf_counter() - began)
-                if not ids:
-                    raise RuntimeError("scale: the claim found nothing; raise the due backlog")
-            p50s.append(percentile(claim_times, 0.50))
-            p99s.append(percentile(claim_times, 0.99))
-            pairs.append(percentile(pair_times, 0.50))
-    return (
-        statistics.median(p50s) * 1000,
-        statistics.median(p99s) * 1000,
-        statistics.median(pairs) * 1000,
-    )
+        for _ in range(rounds):
+            claim_times: list[list[float]] = [[] for _ in dsns]
+            pair_times: list[list[float]] = [[] for _ in dsns]
+            for _ in range(claims):
+                for at, conn in enumerate(conns):
+                    began = time.perf_counter()
+                    ids = [row[0] for row in conn.execute(SCALE_CLAIM, params)]
+                    claimed = time.perf_counter()
+                    conn.execute(SCALE_FINISH, {"ids": ids})
+                    claim_times[at].append(claimed - began)
+                    pair_times[at].append(time.perf_counter() - began)
+                    if not ids:
+                        raise RuntimeError("scale: the claim found nothing; raise the due backlog")
+            for at in range(len(dsns)):
+                p50s[at].append(percentile(claim_times[at], 0.50))
+                p99s[at].append(percentile(claim_times[at], 0.99))
+                pairs[at].append(percentile(pair_times[at], 0.50))
+    return [
+        (
+            statistics.median(p50s[at]) * 1000,
+            statistics.median(p99s[at]) * 1000,
+            statistics.median(pairs[at]) * 1000,
+        )
+        for at in range(len(dsns))
+    ]
+
+
+@contextlib.contextmanager
+def baseline_database(dsn: str) -> Iterator[str]:
+    """A second database on the same server, migrated, for the baseline; dropped after."""
+    name = "xferity_bench_baseline"
+    with connect(dsn) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        base_dsn = make_conninfo(dsn, dbname=name)
+        with psycopg.connect(base_dsn, autocommit=True) as conn:
+            apply_migrations(conn, read_migration_set(migrations_dir()))
+        yield base_dsn
+    finally:
+        with connect(dsn) as conn:
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
 
 
 def run_scale(
     dsn: str, backlogs: Sequence[int], claims: int, rounds: int
 ) -> list[dict[str, object]]:
-    def prepare(*loads: tuple[str, int]) -> None:
-        truncate(dsn, FUNCTIONS)
-        with connect(dsn) as conn:
+    def prepare(target: str, *loads: tuple[str, int]) -> None:
+        truncate(target, FUNCTIONS)
+        with connect(target) as conn:
             conn.execute(SCALE_DUE_SMALL)
             for query, count in loads:
                 conn.execute(query, {"count": count})
-        vacuum(dsn, FUNCTIONS)
+        vacuum(target, FUNCTIONS)
         # Flush the load's WAL and dirty pages now: a checkpoint running during the claims
         # would slow their commits, which is the disk's cost, not the claim's.
-        with connect(dsn) as conn:
+        with connect(target) as conn:
             conn.execute("CHECKPOINT")
 
     rows: list[dict[str, object]] = []
-
-    def record(case: str, backlog: int, queues: list[str] | None, base: float) -> None:
-        p50, p99, pair = measure_claims(dsn, queues, claims, rounds)
-        row = {
-            "case": case,
-            "backlog": backlog,
-            "queues": "small" if queues else "all",
-            "baseline_p50_ms": base,
-            "claim_p50_ms": p50,
-            "claim_p99_ms": p99,
-            "claim_complete_p50_ms": pair,
-            "ratio_to_baseline": p50 / base,
-        }
-        rows.append(row)
-        print(
-            f"  {case:<40} {backlog:>8} {row['queues']:<5} p50 {p50:7.3f} ms "
-            f"(baseline {base:.3f} ms, {row['ratio_to_baseline']:.2f}x)",
-            file=sys.stderr,
-        )
-
-    # Each case is measured right after its own baseline (the same claim on the 10k due
-    # jobs alone), so that the ratio compares two moments seconds apart: this machine's
-    # commit latency drifts by tens of percent over the minutes a run takes.
-    for backlog in backlogs:
-        for case, loads in SCALE_CASES.items():
-            shapes: list[list[str] | None] = [["small"]]
-            if case == "jobs due tomorrow at higher priority":
-                shapes.append(None)
-            for queues in shapes:
-                prepare()
-                base, _, _ = measure_claims(dsn, queues, claims, rounds)
-                prepare(*((query, backlog) for query in loads))
-                record(case, backlog, queues, base)
+    # Each case runs beside its baseline (the same claim on the 10k due jobs alone, in a
+    # second database on the same server), the two taking turns claim by claim.
+    with baseline_database(dsn) as base_dsn:
+        for backlog in backlogs:
+            for case, loads in SCALE_CASES.items():
+                shapes: list[list[str] | None] = [["small"]]
+                if case == "jobs due tomorrow at higher priority":
+                    shapes.append(None)
+                for queues in shapes:
+                    prepare(base_dsn)
+                    prepare(dsn, *((query, backlog) for query in loads))
+                    (p50, p99, pair), (base, _, _) = measure_claims(
+                        [dsn, base_dsn], queues, claims, rounds
+                    )
+                    row = {
+                        "case": case,
+                        "backlog": backlog,
+                        "queues": "small" if queues else "all",
+                        "baseline_p50_ms": base,
+                        "claim_p50_ms": p50,
+                        "claim_p99_ms": p99,
+                        "claim_complete_p50_ms": pair,
+                        "ratio_to_baseline": p50 / base,
+                    }
+                    rows.append(row)
+                    print(
+                        f"  {case:<40} {backlog:>8} {row['queues']:<5} p50 {p50:7.3f} ms "
+                        f"(baseline {base:.3f} ms, {row['ratio_to_baseline']:.2f}x)",
+                        file=sys.stderr,
+                    )
     return rows
 
 
 def print_scale(rows: list[dict[str, object]]) -> None:
     print(
         "\nFlat claim: one worker, claim 1 + complete 1 on queue small (10k due jobs), each case"
-        " right after its baseline (the same claim on the 10k due jobs alone)"
+        " beside its baseline (the same claim on the 10k due jobs alone, in a second database),"
+        " taking turns claim by claim"
     )
     print(
         "| case | jobs it cannot take | claims from | baseline p50 ms | claim p50 ms | ratio | "
