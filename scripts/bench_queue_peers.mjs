@@ -413,7 +413,22 @@ async function setSync(pg, dsn, value) {
   });
 }
 
-const OPTIONS = parseArgs(process.argv.slice(2));
+function options() {
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    // The usage is the comment at the top of this file.
+    const header = readFileSync(SELF, "utf8").split("\n").slice(1).filter((l) => l.startsWith("//"));
+    console.log(header.map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+    process.exit(0);
+  }
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`error: ${error.message} (--help lists the options)`);
+    process.exit(2);
+  }
+}
+
+const OPTIONS = options();
 
 async function main() {
   if (OPTIONS.worker) return runWorker(OPTIONS);
