@@ -28,6 +28,9 @@
 -- the same trade-off under concurrency (see 0022): a step of the walk reads
 -- the heads and leases in two statements.
 
+-- No SET search_path here: PostgreSQL never inlines a function with SET clauses.
+-- It is not SECURITY DEFINER, names its table with its schema, and only its
+-- owner may execute it (claim_job runs as that owner).
 CREATE FUNCTION xferity.claim_queue_heads(queues text[], below bigint)
 RETURNS TABLE (queue text, priority integer, run_at timestamptz, id bigint)
 LANGUAGE sql
