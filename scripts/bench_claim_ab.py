@@ -13,7 +13,7 @@ side-by-side run of whole benchmarks, minutes apart on a noisy machine, cannot. 
 the p25, p50 and mean of each, in microseconds of claim round trip, and drops
 claim_job_before again. The first 200 calls are a warm-up.
 
-The database must be migrated and scratch: the script truncates xferity.jobs.
+The database must be migrated and scratch: the script empties xferity.jobs (bench_queue.fill).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import psycopg
+from bench_queue import FUNCTIONS, fill, percentile
 from psycopg import sql
 
 Conn = psycopg.Connection[tuple[object, ...]]
@@ -49,15 +50,16 @@ def earlier_claim_job(migration: Path) -> str:
     )
 
 
-def fill(conn: Conn, jobs: int, queue: str) -> None:
-    conn.execute("SET client_min_messages = warning")
-    conn.execute("TRUNCATE xferity.jobs CASCADE")
-    conn.execute(
-        "SELECT xferity.enqueue_jobs(array_agg('bench'::text), NULL, array_agg(%s::text))"
-        " FROM generate_series(1, %s)",
-        (queue, jobs),
+def enqueue_into(queue: str) -> str:
+    """bench_queue.fill's enqueue statement, with every job in `queue`."""
+    return (
+        sql.SQL(
+            "SELECT xferity.enqueue_jobs(array_agg('bench'::text), NULL, array_agg({}::text))"
+            " FROM generate_series(1, %(count)s)"
+        )
+        .format(sql.Literal(queue))
+        .as_string()
     )
-    conn.execute("VACUUM ANALYZE xferity.jobs")
 
 
 def measure(
@@ -112,9 +114,10 @@ def main() -> None:
                     )
                 )
                 fill(
-                    owner,
+                    args.dsn,
+                    FUNCTIONS,
+                    enqueue_into((queues or ["default"])[0]),
                     args.batch * 2 * (args.calls + WARM_UP) + 1000,
-                    (queues or ["default"])[0],
                 )
                 times = measure(worker, queues, args.batch, args.calls)
             finally:
@@ -126,12 +129,10 @@ def main() -> None:
     except psycopg.Error as error:
         raise SystemExit(f"error: {str(error).splitlines()[0]}") from None
     print(f"claim_job({args.batch}) on {args.queues}, {args.calls} calls each, interleaved:")
-    medians = {}
+    medians = {name: percentile(values, 0.50) for name, values in times.items()}
     for name, values in times.items():
-        values.sort()
-        medians[name] = values[len(values) // 2]
         print(
-            f"  {name:9} p25 {values[len(values) // 4]:7.1f} us  p50 {medians[name]:7.1f} us"
+            f"  {name:9} p25 {percentile(values, 0.25):7.1f} us  p50 {medians[name]:7.1f} us"
             f"  mean {statistics.mean(values):7.1f} us"
         )
     print(f"  installed / before, p50: {medians['installed'] / medians['before']:.3f}")
