@@ -36,7 +36,10 @@ WARM_UP = 200
 
 def earlier_claim_job(migration: Path) -> str:
     """That migration's claim_job, renamed to claim_job_before."""
-    text = migration.read_text()
+    try:
+        text = migration.read_text()
+    except OSError as error:
+        raise SystemExit(f"error: cannot read {migration}: {error.strerror}") from None
     start = text.find("CREATE OR REPLACE FUNCTION xferity.claim_job(")
     if start < 0:
         start = text.find("CREATE FUNCTION xferity.claim_job(")
