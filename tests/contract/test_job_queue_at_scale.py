@@ -322,7 +322,6 @@ ORDER_JOB = st.tuples(
     queues=None,
     batches=[2],
 )
-# Due jobs below a level of future ones, in the queue a claim on all queues reads first.
 def test_claims_take_the_first_claimable_jobs_in_claim_order(
     db: Conn, jobs: list[tuple[str, int, int, bool]], queues: list[str] | None, batches: list[int]
 ) -> None:
@@ -337,7 +336,7 @@ def test_claims_take_the_first_claimable_jobs_in_claim_order(
         " CASE WHEN f THEN 'completed' ELSE 'available' END, f::int,"
         " CASE WHEN f THEN 'w' END, CASE WHEN f THEN now() END, CASE WHEN f THEN now() END"
         " FROM unnest(%s::text[], %s::int[], %s::int[], %s::boolean[]) AS t (q, p, s, f)",
-        [list(column) for column in zip(*jobs, strict=True)] if jobs else [[], [], [], []],
+        [list(column) for column in zip(*jobs, strict=True)],
     )
     waiting = db.execute(
         "SELECT id, queue, priority, run_at, run_at <= now() AS due FROM xferity.jobs"
