@@ -41,8 +41,8 @@ import { fileURLToPath } from "node:url";
 
 const SELF = fileURLToPath(import.meta.url);
 
-function parseArgs(argv) {
-  const options = {
+function defaults() {
+  return {
     dsn: process.env.XFERITY_BENCH_DSN,
     "worker-dsn": process.env.XFERITY_BENCH_WORKER_DSN,
     modules: process.env.XFERITY_BENCH_MODULES,
@@ -60,6 +60,10 @@ function parseArgs(argv) {
     json: "",
     worker: "",
   };
+}
+
+function parseArgs(argv) {
+  const options = defaults();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
@@ -415,9 +419,19 @@ async function setSync(pg, dsn, value) {
 
 function options() {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
-    // The usage is the comment at the top of this file.
-    const header = readFileSync(SELF, "utf8").split("\n").slice(1).filter((l) => l.startsWith("//"));
+    // The usage is the comment at the top of this file, then the options and their defaults.
+    const lines = readFileSync(SELF, "utf8").split("\n").slice(1);
+    const header = lines.slice(0, lines.findIndex((l) => !l.startsWith("//")));
     console.log(header.map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+    console.log("\nOptions (default):");
+    for (const [key, value] of Object.entries(defaults())) {
+      if (key === "worker") continue;  // internal: how the parent starts a worker process
+      const flag = key === "json" || key === "allow-fsync-off";
+      // The DSNs may hold a password: name where the default comes from, never its value.
+      const from = { dsn: "XFERITY_BENCH_DSN", "worker-dsn": "XFERITY_BENCH_WORKER_DSN", modules: "XFERITY_BENCH_MODULES" }[key];
+      const shown = from ? `$${from}` : value;
+      console.log(`  --${key}${flag ? "" : " VALUE"}${shown ? `  (${shown})` : ""}`);
+    }
     process.exit(0);
   }
   try {
