@@ -1254,6 +1254,55 @@ $function$;
 COMMENT ON FUNCTION xferity.cancel_job(job_id bigint, reason text) IS
 'Operator: cancels an available or running job (final state cancelled, last_error = cancelled: reason) and returns ''cancelled''. A running holder''s later complete_job, complete_jobs, fail_job and heartbeat_job answer as for a lost lease (false, short count, lease_lost). A job in any other state is left unchanged and ''is_<state>'' is returned (e.g. is_completed); an unknown id returns ''not_found''.';
 
+CREATE FUNCTION xferity.claim_all_queue_heads(below bigint)
+    RETURNS TABLE(queue text, priority integer, run_at timestamp with time zone, id bigint)
+    LANGUAGE sql STABLE
+AS $function$
+    WITH RECURSIVE probe (queue, priority, run_at, id) AS (
+        -- The first available job of the first queue.
+        (
+            SELECT j.queue, j.priority, j.run_at, j.id
+            FROM xferity.jobs AS j
+            WHERE j.state = 'available'
+            ORDER BY j.queue, j.priority DESC, j.run_at, j.id
+            LIMIT 1
+        )
+        UNION ALL
+        SELECT n.queue, n.priority, n.run_at, n.id
+        FROM probe AS p
+        CROSS JOIN LATERAL (
+            (
+                -- p is at or above the bound, or not due: the first job of
+                -- the queue's next level down.
+                SELECT j.queue, j.priority, j.run_at, j.id
+                FROM xferity.jobs AS j
+                WHERE (p.priority >= claim_all_queue_heads.below OR p.run_at > now())
+                    AND j.state = 'available'
+                    AND j.queue = p.queue
+                    AND j.priority < least(p.priority, claim_all_queue_heads.below)
+                ORDER BY j.priority DESC, j.run_at, j.id
+                LIMIT 1
+            )
+            UNION ALL
+            (
+                -- Otherwise the first job of the next queue.
+                SELECT j.queue, j.priority, j.run_at, j.id
+                FROM xferity.jobs AS j
+                WHERE j.state = 'available' AND j.queue > p.queue
+                ORDER BY j.queue, j.priority DESC, j.run_at, j.id
+                LIMIT 1
+            )
+            LIMIT 1
+        ) AS n
+    )
+
+    SELECT p.queue, p.priority, p.run_at, p.id
+    FROM probe AS p
+    WHERE p.priority < claim_all_queue_heads.below AND p.run_at <= now();
+$function$;
+COMMENT ON FUNCTION xferity.claim_all_queue_heads(below bigint) IS
+'[admin] Internal to claim_job, which it is inlined into: claim_queue_heads for all queues, as (queue, priority, run_at, id), one row per queue holding available jobs with a due head below `below`.';
+
 CREATE FUNCTION xferity.claim_job(worker_id text, queues text[] DEFAULT NULL::text[], max_jobs integer DEFAULT 1, lease interval DEFAULT '00:05:00'::interval)
     RETURNS SETOF xferity.jobs
     LANGUAGE plpgsql SECURITY DEFINER
@@ -1271,66 +1320,113 @@ DECLARE
     head_run_ats timestamptz[];
     head_ids bigint[];
 BEGIN
-    IF coalesce(claim_job.worker_id, '') = '' THEN
-        RAISE EXCEPTION 'claim_job: worker_id must not be empty'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF claim_job.max_jobs IS NULL OR claim_job.max_jobs < 1 THEN
-        RAISE EXCEPTION 'claim_job: max_jobs must be at least 1, got %', claim_job.max_jobs
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF claim_job.max_jobs > 1000 THEN
-        RAISE EXCEPTION 'claim_job: max_jobs must be at most 1000, got %', claim_job.max_jobs
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF claim_job.lease IS NULL OR claim_job.lease <= interval '0' THEN
-        RAISE EXCEPTION 'claim_job: lease must be positive, got %', claim_job.lease
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF claim_job.lease > interval '1 day' THEN
-        RAISE EXCEPTION 'claim_job: lease must be at most 1 day, got %', claim_job.lease
-            USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Claim with a shorter lease and extend it with heartbeat_job.';
+    -- The checks run one expression when every argument is valid (plpgsql
+    -- compiles each IF condition once per transaction: once per autocommit call).
+    IF coalesce(claim_job.worker_id, '') = ''
+        OR claim_job.max_jobs IS NULL OR claim_job.max_jobs NOT BETWEEN 1 AND 1000
+        OR claim_job.lease IS NULL OR claim_job.lease <= interval '0'
+        OR claim_job.lease > interval '1 day' THEN
+        IF coalesce(claim_job.worker_id, '') = '' THEN
+            RAISE EXCEPTION 'claim_job: worker_id must not be empty'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF claim_job.max_jobs IS NULL OR claim_job.max_jobs < 1 THEN
+            RAISE EXCEPTION 'claim_job: max_jobs must be at least 1, got %', claim_job.max_jobs
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF claim_job.max_jobs > 1000 THEN
+            RAISE EXCEPTION 'claim_job: max_jobs must be at most 1000, got %', claim_job.max_jobs
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF claim_job.lease IS NULL OR claim_job.lease <= interval '0' THEN
+            RAISE EXCEPTION 'claim_job: lease must be positive, got %', claim_job.lease
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF claim_job.lease > interval '1 day' THEN
+            RAISE EXCEPTION 'claim_job: lease must be at most 1 day, got %', claim_job.lease
+                USING ERRCODE = 'invalid_parameter_value',
+                HINT = 'Claim with a shorter lease and extend it with heartbeat_job.';
+        END IF;
     END IF;
 
     -- First, in one statement: the due head of each queue, and the lease of
     -- the first due jobs at the highest due head's priority, each queue's scan
-    -- starting at its head.
-    RETURN QUERY
-    WITH claimed AS (
-        UPDATE xferity.jobs AS j
-        SET state = 'running',
-            attempt = j.attempt + 1,
-            locked_by = claim_job.worker_id,
-            locked_at = now(),
-            lease_expires_at = now() + claim_job.lease
-        WHERE j.ctid = ANY (ARRAY(
-            SELECT c.ctid
-            FROM (
-                SELECT h.queue, h.priority, h.run_at, h.id
-                FROM xferity.claim_queue_heads(claim_job.queues, level) AS h
-                ORDER BY h.priority DESC
-                FETCH FIRST 1 ROW WITH TIES
-            ) AS t
-            CROSS JOIN LATERAL (
-                SELECT r.ctid, r.run_at, r.id
-                FROM xferity.jobs AS r
-                WHERE r.state = 'available'
-                    AND r.queue = t.queue
-                    AND r.priority = t.priority
-                    AND (r.run_at, r.id) >= (t.run_at, t.id)
-                    AND r.run_at <= now()
-                ORDER BY r.run_at, r.id
+    -- starting at its head. Written once for all queues and once for named
+    -- ones: PostgreSQL sets up every node of a plan on each execution, and a
+    -- plan for both would set up the probes of both.
+    IF claim_job.queues IS NULL THEN
+        RETURN QUERY
+        WITH claimed AS (
+            UPDATE xferity.jobs AS j
+            SET state = 'running',
+                attempt = j.attempt + 1,
+                locked_by = claim_job.worker_id,
+                locked_at = now(),
+                lease_expires_at = now() + claim_job.lease
+            WHERE j.ctid = ANY (ARRAY(
+                SELECT c.ctid
+                FROM (
+                    SELECT h.queue, h.priority, h.run_at, h.id
+                    FROM xferity.claim_all_queue_heads(level) AS h
+                    ORDER BY h.priority DESC
+                    FETCH FIRST 1 ROW WITH TIES
+                ) AS t
+                CROSS JOIN LATERAL (
+                    SELECT r.ctid, r.run_at, r.id
+                    FROM xferity.jobs AS r
+                    WHERE r.state = 'available'
+                        AND r.queue = t.queue
+                        AND r.priority = t.priority
+                        AND (r.run_at, r.id) >= (t.run_at, t.id)
+                        AND r.run_at <= now()
+                    ORDER BY r.run_at, r.id
+                    LIMIT wanted
+                    FOR UPDATE SKIP LOCKED
+                ) AS c
+                ORDER BY c.run_at, c.id
                 LIMIT wanted
-                FOR UPDATE SKIP LOCKED
-            ) AS c
-            ORDER BY c.run_at, c.id
-            LIMIT wanted
-        ))
-        RETURNING j.*
-    )
+            ))
+            RETURNING j.*
+        )
 
-    SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+        SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+    ELSE
+        RETURN QUERY
+        WITH claimed AS (
+            UPDATE xferity.jobs AS j
+            SET state = 'running',
+                attempt = j.attempt + 1,
+                locked_by = claim_job.worker_id,
+                locked_at = now(),
+                lease_expires_at = now() + claim_job.lease
+            WHERE j.ctid = ANY (ARRAY(
+                SELECT c.ctid
+                FROM (
+                    SELECT h.queue, h.priority, h.run_at, h.id
+                    FROM xferity.claim_named_queue_heads(claim_job.queues, level) AS h
+                    ORDER BY h.priority DESC
+                    FETCH FIRST 1 ROW WITH TIES
+                ) AS t
+                CROSS JOIN LATERAL (
+                    SELECT r.ctid, r.run_at, r.id
+                    FROM xferity.jobs AS r
+                    WHERE r.state = 'available'
+                        AND r.queue = t.queue
+                        AND r.priority = t.priority
+                        AND (r.run_at, r.id) >= (t.run_at, t.id)
+                        AND r.run_at <= now()
+                    ORDER BY r.run_at, r.id
+                    LIMIT wanted
+                    FOR UPDATE SKIP LOCKED
+                ) AS c
+                ORDER BY c.run_at, c.id
+                LIMIT wanted
+            ))
+            RETURNING j.*
+        )
+
+        SELECT c.* FROM claimed AS c ORDER BY c.run_at, c.id;
+    END IF;
     GET DIAGNOSTICS claimed_here = ROW_COUNT;
     wanted := wanted - claimed_here;
 
@@ -1387,23 +1483,14 @@ $function$;
 COMMENT ON FUNCTION xferity.claim_job(worker_id text, queues text[], max_jobs integer, lease interval) IS
 '[worker] Leases up to max_jobs (1 to 1000) claimable jobs (available, run_at <= now(), attempts left) from the given queues (NULL: all) to worker_id, highest priority first, then earliest run_at, then id. Each returned job has attempt + 1, locked_by = worker_id and lease_expires_at = now() + lease (default 300s, Xferity job_execution_timeout; at most 1 day: extend longer work with heartbeat_job). Never waits on another claimer (FOR UPDATE SKIP LOCKED); returns no rows when nothing is claimable. Its cost does not depend on other queues'' backlog, on jobs not yet due or on finished jobs: it finds the due head (first available job of the highest level with a due job) of each requested queue (NULL: each queue holding available jobs), stepping down past levels of future jobs by one index probe each, then reads only due jobs of those queues from their heads.';
 
-CREATE FUNCTION xferity.claim_queue_heads(queues text[], below bigint)
+CREATE FUNCTION xferity.claim_named_queue_heads(queues text[], below bigint)
     RETURNS TABLE(queue text, priority integer, run_at timestamp with time zone, id bigint)
     LANGUAGE sql STABLE
 AS $function$
     WITH RECURSIVE probe (queue, priority, run_at, id) AS (
-        -- All queues: the first available job of the first queue.
-        (
-            SELECT j.queue, j.priority, j.run_at, j.id
-            FROM xferity.jobs AS j
-            WHERE claim_queue_heads.queues IS NULL AND j.state = 'available'
-            ORDER BY j.queue, j.priority DESC, j.run_at, j.id
-            LIMIT 1
-        )
-        UNION ALL
-        -- Named queues: the first available job of each.
+        -- The first available job of each named queue.
         SELECT h.queue, h.priority, h.run_at, h.id
-        FROM (SELECT DISTINCT q.name FROM unnest(claim_queue_heads.queues) AS q (name)) AS q
+        FROM (SELECT DISTINCT q.name FROM unnest(claim_named_queue_heads.queues) AS q (name)) AS q
         CROSS JOIN LATERAL (
             SELECT j.queue, j.priority, j.run_at, j.id
             FROM xferity.jobs AS j
@@ -1412,42 +1499,42 @@ AS $function$
             LIMIT 1
         ) AS h
         UNION ALL
+        -- p is at or above the bound, or not due: the first job of the
+        -- queue's next level down.
         SELECT n.queue, n.priority, n.run_at, n.id
         FROM probe AS p
         CROSS JOIN LATERAL (
-            (
-                -- p is at or above the bound, or not due: the first job of
-                -- the queue's next level down.
-                SELECT j.queue, j.priority, j.run_at, j.id
-                FROM xferity.jobs AS j
-                WHERE (p.priority >= claim_queue_heads.below OR p.run_at > now())
-                    AND j.state = 'available'
-                    AND j.queue = p.queue
-                    AND j.priority < least(p.priority, claim_queue_heads.below)
-                ORDER BY j.priority DESC, j.run_at, j.id
-                LIMIT 1
-            )
-            UNION ALL
-            (
-                -- Otherwise, for all queues: the first job of the next queue.
-                SELECT j.queue, j.priority, j.run_at, j.id
-                FROM xferity.jobs AS j
-                WHERE claim_queue_heads.queues IS NULL
-                    AND j.state = 'available'
-                    AND j.queue > p.queue
-                ORDER BY j.queue, j.priority DESC, j.run_at, j.id
-                LIMIT 1
-            )
+            SELECT j.queue, j.priority, j.run_at, j.id
+            FROM xferity.jobs AS j
+            WHERE (p.priority >= claim_named_queue_heads.below OR p.run_at > now())
+                AND j.state = 'available'
+                AND j.queue = p.queue
+                AND j.priority < least(p.priority, claim_named_queue_heads.below)
+            ORDER BY j.priority DESC, j.run_at, j.id
             LIMIT 1
         ) AS n
     )
 
     SELECT p.queue, p.priority, p.run_at, p.id
     FROM probe AS p
-    WHERE p.priority < claim_queue_heads.below AND p.run_at <= now();
+    WHERE p.priority < claim_named_queue_heads.below AND p.run_at <= now();
+$function$;
+COMMENT ON FUNCTION xferity.claim_named_queue_heads(queues text[], below bigint) IS
+'[admin] Internal to claim_job, which it is inlined into: claim_queue_heads for the named queues, as (queue, priority, run_at, id), one row per named queue with a due head below `below`.';
+
+CREATE FUNCTION xferity.claim_queue_heads(queues text[], below bigint)
+    RETURNS TABLE(queue text, priority integer, run_at timestamp with time zone, id bigint)
+    LANGUAGE sql STABLE
+AS $function$
+    SELECT a.queue, a.priority, a.run_at, a.id
+    FROM xferity.claim_all_queue_heads(claim_queue_heads.below) AS a
+    WHERE claim_queue_heads.queues IS NULL
+    UNION ALL
+    SELECT n.queue, n.priority, n.run_at, n.id
+    FROM xferity.claim_named_queue_heads(claim_queue_heads.queues, claim_queue_heads.below) AS n;
 $function$;
 COMMENT ON FUNCTION xferity.claim_queue_heads(queues text[], below bigint) IS
-'[admin] Internal to claim_job, which it is inlined into: for each of the given queues (NULL: each queue holding available jobs), its first available job in claim order at the highest priority below `below` whose first job is due, as (queue, priority, run_at, id). Queues with no such job are left out.';
+'[admin] Internal to claim_job, which it is inlined into: for each of the given queues (NULL: each queue holding available jobs), its first available job in claim order at the highest priority below `below` whose first job is due, as (queue, priority, run_at, id). Queues with no such job are left out. The union of claim_all_queue_heads and claim_named_queue_heads.';
 
 CREATE FUNCTION xferity.complete_and_claim_jobs(worker_id text, completed_ids bigint[] DEFAULT NULL::bigint[], queues text[] DEFAULT NULL::text[], max_jobs integer DEFAULT 1, lease interval DEFAULT '00:05:00'::interval, results jsonb[] DEFAULT NULL::jsonb[], failed_ids bigint[] DEFAULT NULL::bigint[], errors text[] DEFAULT NULL::text[], permanent boolean[] DEFAULT NULL::boolean[])
     RETURNS TABLE(outcome text, id bigint, queue text, kind text, payload jsonb, priority integer, run_at timestamp with time zone, attempt integer, max_attempts integer, lease_expires_at timestamp with time zone)
@@ -1461,37 +1548,48 @@ DECLARE
     lost bigint[] := '{}';
     failure integer;
 BEGIN
-    -- Every argument is checked before anything changes.
-    IF coalesce(complete_and_claim_jobs.worker_id, '') = '' THEN
-        RAISE EXCEPTION 'complete_and_claim_jobs: worker_id must not be empty'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF complete_and_claim_jobs.max_jobs IS NULL
-        OR complete_and_claim_jobs.max_jobs NOT BETWEEN 0 AND 1000 THEN
-        RAISE EXCEPTION 'complete_and_claim_jobs: max_jobs must be between 0 and 1000, got %',
-            complete_and_claim_jobs.max_jobs
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF complete_and_claim_jobs.lease IS NULL OR complete_and_claim_jobs.lease <= interval '0'
-        OR complete_and_claim_jobs.lease > interval '1 day' THEN
-        RAISE EXCEPTION 'complete_and_claim_jobs: lease must be positive and at most 1 day, got %',
-            complete_and_claim_jobs.lease
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF complete_and_claim_jobs.results IS NOT NULL
-        AND coalesce(cardinality(complete_and_claim_jobs.results), 0)
-        <> coalesce(cardinality(complete_and_claim_jobs.completed_ids), 0) THEN
-        RAISE EXCEPTION 'complete_and_claim_jobs: results must have one element per completed id'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF (complete_and_claim_jobs.errors IS NOT NULL
-            AND coalesce(cardinality(complete_and_claim_jobs.errors), 0)
-            <> coalesce(cardinality(complete_and_claim_jobs.failed_ids), 0))
-        OR (complete_and_claim_jobs.permanent IS NOT NULL
-            AND coalesce(cardinality(complete_and_claim_jobs.permanent), 0)
-            <> coalesce(cardinality(complete_and_claim_jobs.failed_ids), 0)) THEN
-        RAISE EXCEPTION 'complete_and_claim_jobs: errors and permanent must have one element per failed id'
-            USING ERRCODE = 'invalid_parameter_value';
+    -- Every argument is checked before anything changes, in one expression
+    -- when all are valid (see claim_job).
+    IF coalesce(complete_and_claim_jobs.worker_id, '') = ''
+        OR complete_and_claim_jobs.max_jobs IS NULL
+        OR complete_and_claim_jobs.max_jobs NOT BETWEEN 0 AND 1000
+        OR complete_and_claim_jobs.lease IS NULL
+        OR complete_and_claim_jobs.lease <= interval '0'
+        OR complete_and_claim_jobs.lease > interval '1 day'
+        OR complete_and_claim_jobs.results IS NOT NULL
+        OR complete_and_claim_jobs.errors IS NOT NULL
+        OR complete_and_claim_jobs.permanent IS NOT NULL THEN
+        IF coalesce(complete_and_claim_jobs.worker_id, '') = '' THEN
+            RAISE EXCEPTION 'complete_and_claim_jobs: worker_id must not be empty'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF complete_and_claim_jobs.max_jobs IS NULL
+            OR complete_and_claim_jobs.max_jobs NOT BETWEEN 0 AND 1000 THEN
+            RAISE EXCEPTION 'complete_and_claim_jobs: max_jobs must be between 0 and 1000, got %',
+                complete_and_claim_jobs.max_jobs
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF complete_and_claim_jobs.lease IS NULL OR complete_and_claim_jobs.lease <= interval '0'
+            OR complete_and_claim_jobs.lease > interval '1 day' THEN
+            RAISE EXCEPTION 'complete_and_claim_jobs: lease must be positive and at most 1 day, got %',
+                complete_and_claim_jobs.lease
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF complete_and_claim_jobs.results IS NOT NULL
+            AND coalesce(cardinality(complete_and_claim_jobs.results), 0)
+            <> coalesce(cardinality(complete_and_claim_jobs.completed_ids), 0) THEN
+            RAISE EXCEPTION 'complete_and_claim_jobs: results must have one element per completed id'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF (complete_and_claim_jobs.errors IS NOT NULL
+                AND coalesce(cardinality(complete_and_claim_jobs.errors), 0)
+                <> coalesce(cardinality(complete_and_claim_jobs.failed_ids), 0))
+            OR (complete_and_claim_jobs.permanent IS NOT NULL
+                AND coalesce(cardinality(complete_and_claim_jobs.permanent), 0)
+                <> coalesce(cardinality(complete_and_claim_jobs.failed_ids), 0)) THEN
+            RAISE EXCEPTION 'complete_and_claim_jobs: errors and permanent must have one element per failed id'
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
     END IF;
 
     -- Completions: complete_jobs, or complete_job per job when results are given.
@@ -1540,22 +1638,26 @@ BEGIN
     END IF;
 
     -- Failures: fail_job each, with its default backoff.
-    FOR failure IN 1..coalesce(cardinality(complete_and_claim_jobs.failed_ids), 0) LOOP
-        IF xferity.fail_job(
-            complete_and_claim_jobs.failed_ids[failure],
-            complete_and_claim_jobs.worker_id,
-            complete_and_claim_jobs.errors[failure],
-            coalesce(complete_and_claim_jobs.permanent[failure], false)
-        ) = 'lease_lost' THEN
-            lost := lost || complete_and_claim_jobs.failed_ids[failure];
-        END IF;
-    END LOOP;
+    IF cardinality(complete_and_claim_jobs.failed_ids) > 0 THEN
+        FOR failure IN 1..cardinality(complete_and_claim_jobs.failed_ids) LOOP
+            IF xferity.fail_job(
+                complete_and_claim_jobs.failed_ids[failure],
+                complete_and_claim_jobs.worker_id,
+                complete_and_claim_jobs.errors[failure],
+                coalesce(complete_and_claim_jobs.permanent[failure], false)
+            ) = 'lease_lost' THEN
+                lost := lost || complete_and_claim_jobs.failed_ids[failure];
+            END IF;
+        END LOOP;
+    END IF;
 
-    RETURN QUERY
-    SELECT
-        'lease_lost'::text, l.id, NULL::text, NULL::text, NULL::jsonb, NULL::integer,
-        NULL::timestamptz, NULL::integer, NULL::integer, NULL::timestamptz
-    FROM unnest(lost) AS l (id);
+    IF cardinality(lost) > 0 THEN
+        RETURN QUERY
+        SELECT
+            'lease_lost'::text, l.id, NULL::text, NULL::text, NULL::jsonb, NULL::integer,
+            NULL::timestamptz, NULL::integer, NULL::integer, NULL::timestamptz
+        FROM unnest(lost) AS l (id);
+    END IF;
 
     IF complete_and_claim_jobs.max_jobs > 0 THEN
         RETURN QUERY

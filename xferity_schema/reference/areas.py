@@ -87,6 +87,7 @@ AREAS = (
             "0022_claim_from_each_queue_head",
             "0023_enqueue_jobs_error_position",
             "0024_claim_due_heads",
+            "0025_lighter_claim",
         ),
     ),
     Area(
