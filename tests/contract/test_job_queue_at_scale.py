@@ -146,6 +146,72 @@ def test_run_at_must_be_finite(db: Conn, run_at: str) -> None:
     assert job_count(db) == 0
 
 
+# Since 0025 both functions check their arguments in one expression when all are valid, and
+# only then say which one is wrong: every wrong argument must still reach its own message.
+CLAIM_ARGUMENT_ERRORS = [
+    ({"worker": ""}, "worker_id must not be empty"),
+    ({"worker": None}, "worker_id must not be empty"),
+    ({"max_jobs": None}, "max_jobs must be at least 1"),
+    ({"max_jobs": 0}, "max_jobs must be at least 1"),
+    ({"max_jobs": 1001}, "max_jobs must be at most 1000"),
+    ({"lease": None}, "lease must be positive"),
+    ({"lease": "0"}, "lease must be positive"),
+    ({"lease": "-1 second"}, "lease must be positive"),
+    ({"lease": "2 days"}, "lease must be at most 1 day"),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), CLAIM_ARGUMENT_ERRORS)
+@pytest.mark.parametrize("queues", [None, ["default"]])
+def test_claim_names_each_wrong_argument(
+    db: Conn, bad: dict[str, Any], message: str, queues: list[str] | None
+) -> None:
+    enqueue_many(db, 2)
+    params: dict[str, Any] = {"worker": "w", "max_jobs": 1, "lease": "300 seconds"}
+    params.update(bad)
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match=f"claim_job: {message}"):
+        db.execute(
+            "SELECT * FROM xferity.claim_job(%(worker)s, %(queues)s, %(max_jobs)s,"
+            " %(lease)s::interval)",
+            {**params, "queues": queues},
+        )
+    assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'available'") == 2
+
+
+FUSED_ARGUMENT_ERRORS = [
+    ({"worker": ""}, "worker_id must not be empty"),
+    ({"worker": None}, "worker_id must not be empty"),
+    ({"max_jobs": None}, "max_jobs must be between 0 and 1000"),
+    ({"max_jobs": -1}, "max_jobs must be between 0 and 1000"),
+    ({"max_jobs": 1001}, "max_jobs must be between 0 and 1000"),
+    ({"lease": None}, "lease must be positive and at most 1 day"),
+    ({"lease": "0"}, "lease must be positive and at most 1 day"),
+    ({"lease": "2 days"}, "lease must be positive and at most 1 day"),
+    ({"results": ["{}"]}, "results must have one element per completed id"),
+    ({"results": []}, "results must have one element per completed id"),
+    ({"errors": ["a", "b"]}, "errors and permanent must have one element per failed id"),
+    ({"permanent": [True, False]}, "errors and permanent must have one element per failed id"),
+]
+
+
+@pytest.mark.parametrize(("bad", "message"), FUSED_ARGUMENT_ERRORS)
+def test_fused_call_names_each_wrong_argument(db: Conn, bad: dict[str, Any], message: str) -> None:
+    enqueue_many(db, 3)
+    ids = [r["id"] for r in db.execute("SELECT id FROM xferity.claim_job('w', NULL, 2)")]
+    worker = bad.pop("worker", "w")
+    with pytest.raises(
+        psycopg.errors.InvalidParameterValue, match=f"complete_and_claim_jobs: {message}"
+    ):
+        fused(
+            db,
+            worker,
+            ids[:2],
+            failed=[ids[1]] if {"errors", "permanent"} & bad.keys() else None,
+            **bad,
+        )
+    assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'running'") == 2
+
+
 def test_fused_call_checks_everything_before_changing_anything(db: Conn) -> None:
     enqueue_many(db, 2)
     ids = [r["id"] for r in db.execute("SELECT id FROM xferity.claim_job('w', NULL, 2)")]
