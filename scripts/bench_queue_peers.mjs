@@ -43,6 +43,9 @@ import { fileURLToPath } from "node:url";
 
 const SELF = fileURLToPath(import.meta.url);
 
+// Options that take no value.
+const FLAGS = new Set(["json", "allow-fsync-off"]);
+
 function defaults() {
   return {
     dsn: process.env.XFERITY_BENCH_DSN,
@@ -71,7 +74,7 @@ function parseArgs(argv) {
     if (!arg.startsWith("--")) throw new Error(`unexpected argument ${arg}`);
     const [key, inline] = arg.slice(2).split("=", 2);
     if (!(key in options)) throw new Error(`unknown option --${key}`);
-    const flag = key === "json" || key === "allow-fsync-off";
+    const flag = FLAGS.has(key);
     options[key] = inline ?? (flag ? "1" : argv[++i]);
   }
   if (!options.dsn) throw new Error("--dsn is required");
@@ -440,7 +443,7 @@ function options() {
     console.log("\nOptions (default):");
     for (const [key, value] of Object.entries(defaults())) {
       if (key === "worker") continue;  // internal: how the parent starts a worker process
-      const flag = key === "json" || key === "allow-fsync-off";
+      const flag = FLAGS.has(key);
       // The DSNs may hold a password: name where the default comes from, never its value.
       const from = { dsn: "XFERITY_BENCH_DSN", "worker-dsn": "XFERITY_BENCH_WORKER_DSN", modules: "XFERITY_BENCH_MODULES" }[key];
       const shown = from ? `$${from}` : value;

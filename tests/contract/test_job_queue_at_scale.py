@@ -198,16 +198,16 @@ FUSED_ARGUMENT_ERRORS = [
 def test_fused_call_names_each_wrong_argument(db: Conn, bad: dict[str, Any], message: str) -> None:
     enqueue_many(db, 3)
     ids = [r["id"] for r in db.execute("SELECT id FROM xferity.claim_job('w', NULL, 2)")]
-    worker = bad.pop("worker", "w")
+    arguments = {name: value for name, value in bad.items() if name != "worker"}
     with pytest.raises(
         psycopg.errors.InvalidParameterValue, match=f"complete_and_claim_jobs: {message}"
     ):
         fused(
             db,
-            worker,
+            bad.get("worker", "w"),
             ids[:2],
             failed=[ids[1]] if {"errors", "permanent"} & bad.keys() else None,
-            **bad,
+            **arguments,
         )
     assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'running'") == 2
 
