@@ -490,11 +490,11 @@ async function main() {
               rates[system].push(await throughputRun(pg, OPTIONS.dsn, system, batch, workers, jobs));
             }
           }
-          const row = { sync, batch, workers, jobs };
+          const row = { sync, batch, workers, jobs, runs: rates };
           for (const s of systems) row[s] = median(rates[s]);
           report.throughput.push(row);
           console.error(`sync=${sync} batch=${batch} workers=${workers} ` +
-            systems.map((s) => `${s}=${row[s].toFixed(0)}`).join(" "));
+            systems.map((s) => `${s}=${row[s].toFixed(0)}${pairedRange(rates[s], rates.bare)}`).join(" "));
         }
       }
       if (fastest) {
@@ -510,11 +510,11 @@ async function main() {
               rates[system].push(await throughputRun(pg, OPTIONS.dsn, system, batch, workers, jobs));
             }
           }
-          const row = { sync, batch, workers, jobs };
+          const row = { sync, batch, workers, jobs, runs: rates };
           for (const s of contenders) row[s] = median(rates[s]);
           report.fastest.push(row);
           console.error(`fastest sync=${sync} workers=${workers} ` +
-            contenders.map((s) => `${s}=${row[s].toFixed(0)}`).join(" "));
+            contenders.map((s) => `${s}=${row[s].toFixed(0)}${pairedRange(rates[s], rates.bare)}`).join(" "));
         }
       }
     }
@@ -526,6 +526,7 @@ async function main() {
     };
     for (const mode of ["single", "bulk"]) {
       const count = Number(OPTIONS[`enqueue-${mode}`]);
+      if (count === 0) continue;  // --enqueue-single 0 / --enqueue-bulk 0: not measured
       const rates = Object.fromEntries(enqueueSystems[mode].map((s) => [s, []]));
       for (let r = 0; r < runs; r++) {
         for (const s of enqueueSystems[mode]) rates[s].push(await enqueueRun(pg, OPTIONS.dsn, s, mode, count));
@@ -539,9 +540,18 @@ async function main() {
   if (OPTIONS.json) console.log(JSON.stringify(report, null, 2));
 }
 
+// The range over runs of a system's rate against bare SQL's in the same run (the systems run
+// interleaved, so each pair shares the machine's state): " [0.83-0.91x]", or "" without bare.
+function pairedRange(rates, bareRates) {
+  if (!bareRates || rates === bareRates) return "";
+  const ratios = rates.map((r, i) => r / bareRates[i]);
+  return ` [${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}x]`;
+}
+
 function printReport(report, systems) {
   const names = { xferity: "xferity API", fused: "xferity fused", bare: "bare SQL", "bare-table": "bare SQL on xferity.jobs' shape", graphile: "graphile-worker", pgboss: "pg-boss" };
-  const cell = (v, bare) => `${Math.round(v).toLocaleString("en-US")} (${(v / bare).toFixed(2)}×)`;
+  // Without bare SQL in the run (--systems without bare) there is no ratio to show.
+  const cell = (v, bare) => `${Math.round(v).toLocaleString("en-US")}` + (bare > 0 ? ` (${(v / bare).toFixed(2)}×)` : "");
   console.log("\nThroughput, jobs/s (median; ratio to bare SQL in the same configuration)\n");
   console.log(`| sync commit | batch, workers | ${systems.map((s) => names[s]).join(" | ")} |`);
   console.log(`|---|---|${systems.map(() => "---").join("|")}|`);
@@ -559,10 +569,11 @@ function printReport(report, systems) {
       console.log(`| ${row.sync} | ${row.workers} (B = ${row.batch}) | ${cell(row["graphile-fast"], row.bare)} | ${cell(row.bare, row.bare)} |${fused}`);
     }
   }
+  if (!report.enqueue.length) return;
   console.log("\nEnqueue, jobs/s (median; ratio to bare SQL)\n");
   console.log("| mode | system | jobs/s |\n|---|---|---|");
   for (const mode of ["single", "bulk"]) {
-    const bare = report.enqueue.find((e) => e.mode === mode && e.system === "bare").rate;
+    const bare = report.enqueue.find((e) => e.mode === mode && e.system === "bare")?.rate;
     for (const e of report.enqueue.filter((x) => x.mode === mode)) {
       console.log(`| ${mode} (${e.count}) | ${e.system} | ${cell(e.rate, bare)} |`);
     }
