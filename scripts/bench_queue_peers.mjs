@@ -484,17 +484,8 @@ async function main() {
       for (const batch of ints(OPTIONS.batch)) {
         for (const workers of ints(OPTIONS.workers)) {
           const jobs = batch === 1 ? Number(OPTIONS["jobs-per-batch-1"]) : Number(OPTIONS.jobs);
-          const rates = Object.fromEntries(systems.map((s) => [s, []]));
-          for (let r = 0; r < runs; r++) {
-            for (const system of systems) {  // interleaved, so drift hits every system alike
-              rates[system].push(await throughputRun(pg, OPTIONS.dsn, system, batch, workers, jobs));
-            }
-          }
-          const row = { sync, batch, workers, jobs, runs: rates };
-          for (const s of systems) row[s] = median(rates[s]);
-          report.throughput.push(row);
-          console.error(`sync=${sync} batch=${batch} workers=${workers} ` +
-            systems.map((s) => `${s}=${row[s].toFixed(0)}${pairedRange(rates[s], rates.bare)}`).join(" "));
+          report.throughput.push(await measuredRow(pg, systems, runs, { sync, batch, workers, jobs },
+            `sync=${sync} batch=${batch} workers=${workers}`));
         }
       }
       if (fastest) {
@@ -504,17 +495,8 @@ async function main() {
         const contenders = ["graphile-fast", "bare", ...(systems.includes("fused") ? ["fused"] : [])];
         for (const workers of ints(OPTIONS.workers)) {
           const jobs = Number(OPTIONS.jobs);
-          const rates = Object.fromEntries(contenders.map((s) => [s, []]));
-          for (let r = 0; r < runs; r++) {
-            for (const system of contenders) {
-              rates[system].push(await throughputRun(pg, OPTIONS.dsn, system, batch, workers, jobs));
-            }
-          }
-          const row = { sync, batch, workers, jobs, runs: rates };
-          for (const s of contenders) row[s] = median(rates[s]);
-          report.fastest.push(row);
-          console.error(`fastest sync=${sync} workers=${workers} ` +
-            contenders.map((s) => `${s}=${row[s].toFixed(0)}${pairedRange(rates[s], rates.bare)}`).join(" "));
+          report.fastest.push(await measuredRow(pg, contenders, runs, { sync, batch, workers, jobs },
+            `fastest sync=${sync} workers=${workers}`));
         }
       }
     }
@@ -538,6 +520,23 @@ async function main() {
   }
   printReport(report, systems);
   if (OPTIONS.json) console.log(JSON.stringify(report, null, 2));
+}
+
+// One configuration's throughput: `runs` runs of every system, interleaved so that drift hits
+// every system alike; the row holds each system's median rate and, under `runs`, every run's.
+// Prints a progress line headed by `label`.
+async function measuredRow(pg, systems, runs, spec, label) {
+  const rates = Object.fromEntries(systems.map((s) => [s, []]));
+  for (let r = 0; r < runs; r++) {
+    for (const system of systems) {
+      rates[system].push(await throughputRun(pg, OPTIONS.dsn, system, spec.batch, spec.workers, spec.jobs));
+    }
+  }
+  const row = { ...spec, runs: rates };
+  for (const s of systems) row[s] = median(rates[s]);
+  console.error(`${label} ` +
+    systems.map((s) => `${s}=${row[s].toFixed(0)}${pairedRange(rates[s], rates.bare)}`).join(" "));
+  return row;
 }
 
 // The range over runs of a system's rate against bare SQL's in the same run (the systems run
