@@ -107,15 +107,26 @@ def stats_command(
     as_json: bool,
     window: float,
 ) -> None:
-    """Per queue: waiting, due, running, oldest due age, throughput, recent failures."""
+    """Per queue: waiting, due, running, oldest due age, throughput, recent failures; and
+    xferity.jobs' dead row versions and autovacuum cadence, with advice when it is too slow."""
     fmt = "json" if as_json else fmt
     with _session(dsn, config_path, migrations_dir, fmt != "table") as session:
         stats = ops.queue_stats(session.conn, window)
         workers = ops.worker_counts(session.conn)
+        health = ops.table_health(session.conn)
     if fmt == "prometheus":
-        click.echo(render_prometheus(stats, workers), nl=False)
+        click.echo(render_prometheus(stats, workers, health), nl=False)
     elif fmt == "json":
-        click.echo(_json({"queues": stats, "workers": workers, "window_seconds": window}))
+        click.echo(
+            _json(
+                {
+                    "queues": stats,
+                    "workers": workers,
+                    "table": health.as_dict(),
+                    "window_seconds": window,
+                }
+            )
+        )
     else:
         columns = [
             "queue",
@@ -129,6 +140,9 @@ def stats_command(
         ]
         click.echo(_table(stats, columns) if stats else "no jobs waiting, running or recent")
         click.echo(f"workers: {workers['live_workers']} live, {workers['stalled_workers']} stalled")
+        click.echo(health.summary())
+        for advice in health.advice():
+            click.echo(f"advice: {advice}")
 
 
 @jobs_group.command("list")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from xferity_schema.jobs.health import TableHealth
+
 # (metric, help, the stats column it reads, extra labels)
 _QUEUE_GAUGES: tuple[tuple[str, str, str, dict[str, str]], ...] = (
     (
@@ -59,7 +61,9 @@ def _number(value: Any) -> str:
     return repr(float(value or 0))
 
 
-def render_prometheus(stats: Iterable[Mapping[str, Any]], workers: Mapping[str, Any]) -> str:
+def render_prometheus(
+    stats: Iterable[Mapping[str, Any]], workers: Mapping[str, Any], health: TableHealth
+) -> str:
     rows = list(stats)
     lines: list[str] = []
     described: set[str] = set()
@@ -78,5 +82,19 @@ def render_prometheus(stats: Iterable[Mapping[str, Any]], workers: Mapping[str, 
         "# HELP xferity_workers_stalled Workers holding jobs that stopped heartbeating.",
         "# TYPE xferity_workers_stalled gauge",
         f"xferity_workers_stalled {_number(workers['stalled_workers'])}",
+        "# HELP xferity_jobs_dead_row_versions Dead row versions in xferity.jobs (claims walk "
+        "their index entries until a vacuum).",
+        "# TYPE xferity_jobs_dead_row_versions gauge",
+        f"xferity_jobs_dead_row_versions {_number(health.dead_row_versions)}",
+        "# HELP xferity_autovacuum_naptime_seconds The server's autovacuum_naptime.",
+        "# TYPE xferity_autovacuum_naptime_seconds gauge",
+        f"xferity_autovacuum_naptime_seconds {_number(health.autovacuum_naptime_seconds)}",
     ]
+    if health.seconds_since_vacuum is not None:  # no sample rather than a made-up one
+        lines += [
+            "# HELP xferity_jobs_seconds_since_vacuum Seconds since xferity.jobs was last "
+            "vacuumed.",
+            "# TYPE xferity_jobs_seconds_since_vacuum gauge",
+            f"xferity_jobs_seconds_since_vacuum {_number(health.seconds_since_vacuum)}",
+        ]
     return "\n".join(lines) + "\n"

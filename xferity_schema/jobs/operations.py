@@ -14,6 +14,7 @@ from psycopg.rows import dict_row
 from xferity_schema.core.db import Connection
 from xferity_schema.core.errors import XferitySchemaError
 from xferity_schema.core.queries import QueryFile
+from xferity_schema.jobs.health import TableHealth
 
 QUERIES = QueryFile(__package__, "jobs.sql")
 FINISHED_STATES = ("completed", "failed", "cancelled")
@@ -49,6 +50,10 @@ def queue_stats(conn: Connection, recent_seconds: float) -> list[dict[str, Any]]
 def worker_counts(conn: Connection) -> dict[str, Any]:
     rows = _rows(conn, "workers", {})
     return rows[0] if rows else {"live_workers": 0, "stalled_workers": 0}
+
+
+def table_health(conn: Connection) -> TableHealth:
+    return TableHealth.from_row(_rows(conn, "table_health", {})[0])
 
 
 def list_jobs(

@@ -86,6 +86,36 @@ def test_stats_prometheus_parses_with_the_reference_parser(busy: dict[str, Any])
     assert samples[("xferity_queue_failed_jobs_last_hour", (("queue", "outbound"),))] == 2
     assert samples[("xferity_queue_due_jobs", (("queue", 'we"ird\\queue\nname'),))] == 1
     assert samples[("xferity_workers_live", ())] == 0
+    assert samples[("xferity_jobs_dead_row_versions", ())] >= 0
+    naptime = sql(busy["dsn"], "SELECT current_setting('autovacuum_naptime')::interval")[0][0]
+    assert samples[("xferity_autovacuum_naptime_seconds", ())] == naptime.total_seconds()
+
+
+def test_stats_report_the_jobs_tables_vacuum_health_and_advise_on_a_slow_autovacuum(
+    busy: dict[str, Any],
+) -> None:
+    naptime = sql(busy["dsn"], "SELECT current_setting('autovacuum_naptime')::interval")[0][0]
+    seconds = naptime.total_seconds()
+    data = json.loads(run_cli("jobs", "stats", "--dsn", busy["dsn"], "--json").stdout)
+    table = data["table"]
+    assert table["autovacuum"] is True
+    assert table["autovacuum_naptime_seconds"] == seconds
+    # The fixture's claims and failures updated rows: their old versions are dead.
+    assert table["dead_row_versions"] >= 1
+    naptime_advice = [a for a in table["advice"] if a.startswith("autovacuum_naptime is")]
+    assert bool(naptime_advice) == (seconds > 15)  # the test servers keep the default, 60s
+    text = run_cli("jobs", "stats", "--dsn", busy["dsn"]).stdout
+    assert "dead row versions" in text and f"autovacuum_naptime {seconds:g}s" in text
+    assert (f"advice: autovacuum_naptime is {seconds:g}s" in text) == (seconds > 15)
+
+    sql(busy["dsn"], "VACUUM xferity.jobs")
+    sql(busy["dsn"], "ALTER TABLE xferity.jobs SET (autovacuum_enabled = off)")
+    off = json.loads(run_cli("jobs", "stats", "--dsn", busy["dsn"], "--json").stdout)["table"]
+    assert off["autovacuum"] is False
+    assert off["seconds_since_vacuum"] is not None and off["seconds_since_vacuum"] >= 0
+    assert [a for a in off["advice"] if a.startswith("autovacuum is off for xferity.jobs")]
+    text = run_cli("jobs", "stats", "--dsn", busy["dsn"]).stdout
+    assert "autovacuum off" in text and "advice: autovacuum is off" in text
 
 
 def test_list_failed_jobs_with_their_last_error(busy: dict[str, Any]) -> None:

@@ -99,3 +99,23 @@ WHERE
 SELECT xferity.discard_jobs(
     %(states)s::text[], %(queue)s::text, %(kind)s::text, %(before)s::timestamptz, %(max_rows)s
 );
+
+-- name: table_health
+-- xferity.jobs' dead row versions and vacuum recency, and the server's autovacuum cadence:
+-- claims walk the dead index entries of jobs already claimed until a vacuum removes them.
+SELECT
+    s.n_live_tup AS live_rows,
+    s.n_dead_tup AS dead_row_versions,
+    extract(EPOCH FROM now() - greatest(s.last_vacuum, s.last_autovacuum))::float8
+        AS seconds_since_vacuum,
+    current_setting('autovacuum')::boolean
+    AND coalesce((
+        SELECT o.option_value::boolean
+        FROM pg_catalog.pg_options_to_table(c.reloptions) AS o
+        WHERE o.option_name = 'autovacuum_enabled'
+    ), TRUE) AS autovacuum,
+    extract(EPOCH FROM current_setting('autovacuum_naptime')::interval)::float8
+        AS autovacuum_naptime_seconds
+FROM pg_catalog.pg_stat_user_tables AS s
+INNER JOIN pg_catalog.pg_class AS c ON c.oid = s.relid
+WHERE s.relid = 'xferity.jobs'::regclass;
