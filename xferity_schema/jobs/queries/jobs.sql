@@ -117,5 +117,5 @@ SELECT
     extract(EPOCH FROM current_setting('autovacuum_naptime')::interval)::float8
         AS autovacuum_naptime_seconds
 FROM pg_catalog.pg_stat_user_tables AS s
-INNER JOIN pg_catalog.pg_class AS c ON c.oid = s.relid
+INNER JOIN pg_catalog.pg_class AS c ON s.relid = c.oid
 WHERE s.relid = 'xferity.jobs'::regclass;
