@@ -16,6 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
+from xferity_schema.core.edge import one_line_errors
 from xferity_schema.servers.scratch import ScratchServer, scratch_server
 
 CLI = [sys.executable, "-m", "xferity_schema.cli"]
@@ -64,6 +65,7 @@ def bench(server: ScratchServer, rounds: int) -> dict[str, list[float]]:
     return results
 
 
+@one_line_errors
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dsn", help="superuser DSN of an existing server")

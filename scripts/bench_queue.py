@@ -30,6 +30,8 @@ Modes (--mode, comma-separated, default "throughput"):
               level; throughput per --soak-interval, end-to-start throughput ratio and the
               drift of claim p99 (last fifth of the run against the first).
 
+With --json, stdout carries only the JSON report; the tables and progress lines go to stderr.
+
 The peers (graphile-worker, pg-boss) and the fused call are compared in one run by the
 companion scripts/bench_queue_peers.mjs (Node).
 
@@ -59,6 +61,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from xferity_schema.core.edge import one_line_errors
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import read_migration_set
 from xferity_schema.migrate.runner import apply_migrations
@@ -723,7 +726,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="run on a server with fsync off (measures no real commit; refused by default)",
     )
-    parser.add_argument("--json", action="store_true", help="print results as JSON on stdout")
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print the report as JSON on stdout (tables go to stderr)",
+    )
     args = parser.parse_args(argv)
     modes = {m.strip() for m in args.mode.split(",") if m.strip()}
     unknown = modes - {"throughput", "latency", "scale", "soak"}
@@ -735,30 +742,42 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
+@one_line_errors
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     with connect(args.dsn) as conn:
         row = conn.execute("SELECT to_regclass('xferity.jobs') IS NOT NULL").fetchone()
         if not row or not row[0]:
-            print("xferity.jobs does not exist: migrate the database first", file=sys.stderr)
+            print("error: xferity.jobs does not exist: migrate the database first", file=sys.stderr)
             return 2
         row = conn.execute("SELECT current_setting('fsync')").fetchone()
         if row and row[0] != "on" and not args.allow_fsync_off:
             print(
-                "the server runs with fsync off, so no commit is measured: use a server with "
-                "default durability (python scripts/bench_server.py) or pass --allow-fsync-off",
+                "error: the server runs with fsync off, so no commit is measured: use a server "
+                "with default durability (python scripts/bench_server.py) "
+                "or pass --allow-fsync-off",
                 file=sys.stderr,
             )
             return 2
         row = conn.execute("SELECT EXISTS (SELECT FROM xferity.jobs)").fetchone()
         if row and row[0] and not args.truncate:
             print(
-                "xferity.jobs is not empty; pass --truncate to allow emptying it", file=sys.stderr
+                "error: xferity.jobs is not empty; pass --truncate to allow emptying it",
+                file=sys.stderr,
             )
             return 2
         version = conn.info.server_version
-    print(f"server {version // 10000}.{version % 10000}; dsn host {conninfo_host(args.dsn)}")
+    # With --json, stdout carries the JSON document only; the tables go to stderr.
+    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+        print(f"server {version // 10000}.{version % 10000}; dsn host {conninfo_host(args.dsn)}")
+        report = run_modes(args)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    return 0
 
+
+def run_modes(args: argparse.Namespace) -> dict[str, object]:
+    """Runs the chosen modes, printing their tables; returns the report."""
     report: dict[str, object] = {}
     try:
         if "throughput" in args.modes:
@@ -845,9 +864,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         truncate(args.dsn, FUNCTIONS)
         if "throughput" in args.modes and args.compare_bare:
             drop_bare_table(args.dsn)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    return 0
+    return report
 
 
 def conninfo_host(dsn: str) -> str:

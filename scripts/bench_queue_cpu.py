@@ -39,6 +39,8 @@ from bench_queue import (
     fill,
 )
 
+from xferity_schema.core.edge import one_line_errors
+
 FUSED = (
     "SELECT outcome, id, payload FROM xferity.complete_and_claim_jobs("
     "%(worker)s, %(ids)s::bigint[], NULL, %(batch)s)"
@@ -92,6 +94,7 @@ PATHS: dict[str, tuple[Variant, str, Callable[[Conn], int]]] = {
 }
 
 
+@one_line_errors
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dsn", required=True, help="libpq DSN or URL of a migrated database")
@@ -105,7 +108,10 @@ def main() -> int:
     paths = [p for p in args.paths.split(",") if p]
     unknown = sorted(set(paths) - set(PATHS))
     if unknown:
-        print(f"error: unknown path(s) {', '.join(unknown)}; known: {', '.join(PATHS)}")
+        print(
+            f"error: unknown path(s) {', '.join(unknown)}; known: {', '.join(PATHS)}",
+            file=sys.stderr,
+        )
         return 2
     try:
         create_bare_table(args.dsn)
@@ -122,12 +128,12 @@ def main() -> int:
                     done = run(conn)
                     used = backend_cpu_seconds(pid) - before
                 if done != args.jobs:
-                    print(f"error: {path} finished {done} of {args.jobs} jobs")
+                    print(f"error: {path} finished {done} of {args.jobs} jobs", file=sys.stderr)
                     return 1
                 figures[path].append(used / done * 1e6)
             print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
-    except (psycopg.Error, OSError) as exc:
-        print(f"error: {exc}".splitlines()[0])
+    except OSError as exc:
+        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
         return 1
     print("path     median   per round (us of backend CPU per job, sorted)")
     for path, values in figures.items():

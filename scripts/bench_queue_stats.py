@@ -19,6 +19,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from xferity_schema.core.edge import one_line_errors
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import read_migration_set
 from xferity_schema.migrate.runner import apply_migrations
@@ -57,6 +58,7 @@ def timed(conn: psycopg.Connection[tuple[object, ...]], query: str, rounds: int)
     return samples
 
 
+@one_line_errors
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dsn", help="Superuser DSN of an existing server (default: throwaway).")

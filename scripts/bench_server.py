@@ -36,6 +36,7 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from xferity_schema.core.edge import one_line_errors
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import read_migration_set
 from xferity_schema.migrate.runner import apply_migrations
@@ -44,6 +45,7 @@ from xferity_schema.servers.scratch import throwaway_cluster
 WORKER_LOGIN = "xferity_bench_worker"
 
 
+@one_line_errors
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pg-bin", type=Path, help="PostgreSQL bin/ directory")
@@ -121,11 +123,12 @@ def apply_settings(
 
 def effective_settings(dsn: str, settings: list[tuple[str, str]]) -> str:
     """name=value as a new session sees them, for the ready line."""
+    shown = []
     with psycopg.connect(dsn) as conn:
-        return ", ".join(
-            f"{name}={conn.execute('SELECT pg_catalog.current_setting(%s)', (name,)).fetchone()[0]}"
-            for name, _ in settings
-        )
+        for name, _ in settings:
+            row = conn.execute("SELECT pg_catalog.current_setting(%s)", (name,)).fetchone()
+            shown.append(f"{name}={row[0] if row else '?'}")
+    return ", ".join(shown)
 
 
 def write_secret(path: Path, dsn: str) -> None:

@@ -30,6 +30,7 @@ from urllib.parse import quote
 from psycopg.conninfo import conninfo_to_dict
 
 import xferity_schema
+from xferity_schema.core.edge import one_line_errors
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.servers.scratch import ScratchServer, scratch_server
 
@@ -103,6 +104,7 @@ def bench(server: ScratchServer, runs: int) -> None:
     print(f"{'(python -c pass)':<32} {bare * 1000:>7.0f}ms")
 
 
+@one_line_errors
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dsn", help="superuser DSN of an existing server")

@@ -98,9 +98,13 @@ def throwaway_cluster(
 
 @contextmanager
 def scratch_server(dsn: str | None, bin_dir: Path | None) -> Iterator[ScratchServer]:
-    """An existing server when `dsn` is given, else a throwaway cluster from `bin_dir`."""
+    """An existing server when `dsn` is given, else a throwaway cluster from `bin_dir`. An
+    existing server is connected to at once, so a bad DSN fails before any work starts."""
     if dsn:
-        yield ScratchServer(dsn, "existing server")
+        params = conninfo_to_dict(dsn)
+        address = f"{params.get('host', 'the default socket')}:{params.get('port', 5432)}"
+        version = ScratchServer(dsn, address).major_version
+        yield ScratchServer(dsn, f"existing PostgreSQL {version} at {address}")
         return
     with throwaway_cluster(bin_dir) as server:
         yield server
