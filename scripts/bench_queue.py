@@ -61,7 +61,8 @@ import psycopg
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from xferity_schema.core.edge import one_line_errors
+from xferity_schema.core.edge import fail, one_line_errors
+from xferity_schema.core.errors import ExitCode
 from xferity_schema.core.paths import migrations_dir
 from xferity_schema.migrate.files import read_migration_set
 from xferity_schema.migrate.runner import apply_migrations
@@ -748,24 +749,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     with connect(args.dsn) as conn:
         row = conn.execute("SELECT to_regclass('xferity.jobs') IS NOT NULL").fetchone()
         if not row or not row[0]:
-            print("error: xferity.jobs does not exist: migrate the database first", file=sys.stderr)
-            return 2
+            fail("xferity.jobs does not exist: migrate the database first", ExitCode.USAGE)
         row = conn.execute("SELECT current_setting('fsync')").fetchone()
         if row and row[0] != "on" and not args.allow_fsync_off:
-            print(
-                "error: the server runs with fsync off, so no commit is measured: use a server "
-                "with default durability (python scripts/bench_server.py) "
-                "or pass --allow-fsync-off",
-                file=sys.stderr,
+            fail(
+                "the server runs with fsync off, so no commit is measured: use a server with "
+                "default durability (python scripts/bench_server.py) or pass --allow-fsync-off",
+                ExitCode.USAGE,
             )
-            return 2
         row = conn.execute("SELECT EXISTS (SELECT FROM xferity.jobs)").fetchone()
         if row and row[0] and not args.truncate:
-            print(
-                "error: xferity.jobs is not empty; pass --truncate to allow emptying it",
-                file=sys.stderr,
-            )
-            return 2
+            fail("xferity.jobs is not empty; pass --truncate to allow emptying it", ExitCode.USAGE)
         version = conn.info.server_version
     # With --json, stdout carries the JSON document only; the tables go to stderr.
     with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():

@@ -39,7 +39,8 @@ from bench_queue import (
     fill,
 )
 
-from xferity_schema.core.edge import one_line_errors
+from xferity_schema.core.edge import fail, one_line_errors
+from xferity_schema.core.errors import ExitCode
 
 FUSED = (
     "SELECT outcome, id, payload FROM xferity.complete_and_claim_jobs("
@@ -108,11 +109,7 @@ def main() -> int:
     paths = [p for p in args.paths.split(",") if p]
     unknown = sorted(set(paths) - set(PATHS))
     if unknown:
-        print(
-            f"error: unknown path(s) {', '.join(unknown)}; known: {', '.join(PATHS)}",
-            file=sys.stderr,
-        )
-        return 2
+        fail(f"unknown path(s) {', '.join(unknown)}; known: {', '.join(PATHS)}", ExitCode.USAGE)
     try:
         create_bare_table(args.dsn)
         figures: dict[str, list[float]] = {p: [] for p in paths}
@@ -128,13 +125,11 @@ def main() -> int:
                     done = run(conn)
                     used = backend_cpu_seconds(pid) - before
                 if done != args.jobs:
-                    print(f"error: {path} finished {done} of {args.jobs} jobs", file=sys.stderr)
-                    return 1
+                    fail(f"{path} finished {done} of {args.jobs} jobs", ExitCode.FAILURE)
                 figures[path].append(used / done * 1e6)
             print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
     except OSError as exc:
-        print(f"error: {exc}".splitlines()[0], file=sys.stderr)
-        return 1
+        fail(str(exc).splitlines()[0], ExitCode.FAILURE)
     print("path     median   per round (us of backend CPU per job, sorted)")
     for path, values in figures.items():
         cells = " ".join(f"{v:6.1f}" for v in sorted(values))

@@ -34,14 +34,21 @@ def run_script(name: str, *args: str) -> Ran:
 
 
 @pytest.mark.parametrize(
-    "script", ["bench_queue.py", "bench_queue_cpu.py", "bench_apply.py", "bench_startup.py"]
+    "script",
+    [
+        "bench_queue.py",
+        "bench_queue_cpu.py",
+        "bench_queue_stats.py",
+        "bench_apply.py",
+        "bench_startup.py",
+    ],
 )
 @pytest.mark.parametrize(("dsn", "named"), [(UNREACHABLE, "127.0.0.1"), (MALFORMED, "nonsense")])
 def test_a_bad_dsn_is_one_line(script: str, dsn: str, named: str) -> None:
     assert_one_error_line(run_script(script, "--dsn", dsn), named)
 
 
-def test_bench_server_without_binaries_is_one_line(tmp_path: object) -> None:
+def test_bench_server_without_binaries_is_one_line() -> None:
     result = run_script(
         "bench_server.py", "--pg-bin", "/nonexistent/bin", "--dsn-file", "/dev/null/x.dsn"
     )
