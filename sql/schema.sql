@@ -1541,12 +1541,16 @@ CREATE FUNCTION xferity.complete_and_claim_jobs(worker_id text, completed_ids bi
     LANGUAGE plpgsql SECURITY DEFINER
     ROWS 10
     SET search_path TO 'xferity', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
 #variable_conflict use_column
 DECLARE
     done_ids bigint[];
     lost bigint[] := '{}';
     failure integer;
+    -- claim_job's first level, above every integer priority.
+    level bigint := 2147483648;
+    claimed_here integer;
 BEGIN
     -- Every argument is checked before anything changes, in one expression
     -- when all are valid (see claim_job).
@@ -1659,17 +1663,107 @@ BEGIN
         FROM unnest(lost) AS l (id);
     END IF;
 
+    -- The claim: claim_job's first statement, written out here so that the
+    -- call sets up no second function (its frame, its settings, a copy of its
+    -- rows); only a short claim goes on to claim_job, which starts again from
+    -- the top due level and walks down.
     IF complete_and_claim_jobs.max_jobs > 0 THEN
-        RETURN QUERY
-        SELECT
-            'claimed'::text, c.id, c.queue, c.kind, c.payload, c.priority,
-            c.run_at, c.attempt, c.max_attempts, c.lease_expires_at
-        FROM xferity.claim_job(
-            complete_and_claim_jobs.worker_id,
-            complete_and_claim_jobs.queues,
-            complete_and_claim_jobs.max_jobs,
-            complete_and_claim_jobs.lease
-        ) AS c;
+        IF complete_and_claim_jobs.queues IS NULL THEN
+            RETURN QUERY
+            WITH claimed AS (
+                UPDATE xferity.jobs AS j
+                SET state = 'running',
+                    attempt = j.attempt + 1,
+                    locked_by = complete_and_claim_jobs.worker_id,
+                    locked_at = now(),
+                    lease_expires_at = now() + complete_and_claim_jobs.lease
+                WHERE j.ctid = ANY (ARRAY(
+                    SELECT c.ctid
+                    FROM (
+                        SELECT h.queue, h.priority, h.run_at, h.id
+                        FROM xferity.claim_all_queue_heads(level) AS h
+                        ORDER BY h.priority DESC
+                        FETCH FIRST 1 ROW WITH TIES
+                    ) AS t
+                    CROSS JOIN LATERAL (
+                        SELECT r.ctid, r.run_at, r.id
+                        FROM xferity.jobs AS r
+                        WHERE r.state = 'available'
+                            AND r.queue = t.queue
+                            AND r.priority = t.priority
+                            AND (r.run_at, r.id) >= (t.run_at, t.id)
+                            AND r.run_at <= now()
+                        ORDER BY r.run_at, r.id
+                        LIMIT complete_and_claim_jobs.max_jobs
+                        FOR UPDATE SKIP LOCKED
+                    ) AS c
+                    ORDER BY c.run_at, c.id
+                    LIMIT complete_and_claim_jobs.max_jobs
+                ))
+                RETURNING j.id, j.queue, j.kind, j.payload, j.priority, j.run_at, j.attempt,
+                    j.max_attempts, j.lease_expires_at
+            )
+
+            SELECT
+                'claimed'::text, c.id, c.queue, c.kind, c.payload, c.priority,
+                c.run_at, c.attempt, c.max_attempts, c.lease_expires_at
+            FROM claimed AS c
+            ORDER BY c.run_at, c.id;
+        ELSE
+            RETURN QUERY
+            WITH claimed AS (
+                UPDATE xferity.jobs AS j
+                SET state = 'running',
+                    attempt = j.attempt + 1,
+                    locked_by = complete_and_claim_jobs.worker_id,
+                    locked_at = now(),
+                    lease_expires_at = now() + complete_and_claim_jobs.lease
+                WHERE j.ctid = ANY (ARRAY(
+                    SELECT c.ctid
+                    FROM (
+                        SELECT h.queue, h.priority, h.run_at, h.id
+                        FROM xferity.claim_named_queue_heads(complete_and_claim_jobs.queues, level) AS h
+                        ORDER BY h.priority DESC
+                        FETCH FIRST 1 ROW WITH TIES
+                    ) AS t
+                    CROSS JOIN LATERAL (
+                        SELECT r.ctid, r.run_at, r.id
+                        FROM xferity.jobs AS r
+                        WHERE r.state = 'available'
+                            AND r.queue = t.queue
+                            AND r.priority = t.priority
+                            AND (r.run_at, r.id) >= (t.run_at, t.id)
+                            AND r.run_at <= now()
+                        ORDER BY r.run_at, r.id
+                        LIMIT complete_and_claim_jobs.max_jobs
+                        FOR UPDATE SKIP LOCKED
+                    ) AS c
+                    ORDER BY c.run_at, c.id
+                    LIMIT complete_and_claim_jobs.max_jobs
+                ))
+                RETURNING j.id, j.queue, j.kind, j.payload, j.priority, j.run_at, j.attempt,
+                    j.max_attempts, j.lease_expires_at
+            )
+
+            SELECT
+                'claimed'::text, c.id, c.queue, c.kind, c.payload, c.priority,
+                c.run_at, c.attempt, c.max_attempts, c.lease_expires_at
+            FROM claimed AS c
+            ORDER BY c.run_at, c.id;
+        END IF;
+        GET DIAGNOSTICS claimed_here = ROW_COUNT;
+        IF claimed_here < complete_and_claim_jobs.max_jobs THEN
+            RETURN QUERY
+            SELECT
+                'claimed'::text, c.id, c.queue, c.kind, c.payload, c.priority,
+                c.run_at, c.attempt, c.max_attempts, c.lease_expires_at
+            FROM xferity.claim_job(
+                complete_and_claim_jobs.worker_id,
+                complete_and_claim_jobs.queues,
+                complete_and_claim_jobs.max_jobs - claimed_here,
+                complete_and_claim_jobs.lease
+            ) AS c;
+        END IF;
     END IF;
 END;
 $function$;

@@ -87,6 +87,22 @@ def enqueue_many(conn: Conn, count: int, **columns: Any) -> list[int]:
     return list(ids)
 
 
+# The two calls that claim: claim_job, and since 0026 complete_and_claim_jobs with a claim
+# statement of its own (a short claim goes on to claim_job).
+CLAIM_QUERIES = {
+    "claim_job": "SELECT id, priority, attempt FROM xferity.claim_job(%s, %s, %s)",
+    "complete_and_claim_jobs": (
+        "SELECT id, priority, attempt FROM xferity.complete_and_claim_jobs(%s, NULL, %s, %s)"
+        " WHERE outcome = 'claimed'"
+    ),
+}
+
+
+def claim(conn: Conn, call: str, worker: str, queues: list[str] | None, max_jobs: int) -> list[Row]:
+    """The jobs `call` claims, in the order it returns them, with their priority and attempt."""
+    return conn.execute(CLAIM_QUERIES[call], (worker, queues, max_jobs)).fetchall()
+
+
 def job_count(conn: Conn) -> int:
     return int(scalar(conn, "SELECT count(*) FROM xferity.jobs"))
 
@@ -388,8 +404,13 @@ ORDER_JOB = st.tuples(
     queues=None,
     batches=[2],
 )
+@pytest.mark.parametrize("call", sorted(CLAIM_QUERIES))
 def test_claims_take_the_first_claimable_jobs_in_claim_order(
-    db: Conn, jobs: list[tuple[str, int, int, bool]], queues: list[str] | None, batches: list[int]
+    db: Conn,
+    call: str,
+    jobs: list[tuple[str, int, int, bool]],
+    queues: list[str] | None,
+    batches: list[int],
 ) -> None:
     # Any mix of queues, levels, future and finished jobs (since 0024 a claim steps past
     # levels of future jobs inside one statement): each claim returns the first claimable
@@ -413,33 +434,33 @@ def test_claims_take_the_first_claimable_jobs_in_claim_order(
         key=lambda r: (-r["priority"], r["run_at"], r["id"]),
     )
     for max_jobs in batches:
-        got = db.execute(
-            "SELECT id FROM xferity.claim_job('w', %s, %s)", (queues, max_jobs)
-        ).fetchall()
+        got = claim(db, call, "w", queues, max_jobs)
         assert [r["id"] for r in got] == [r["id"] for r in line[:max_jobs]]
         line = line[max_jobs:]
 
 
+@pytest.mark.parametrize("call", sorted(CLAIM_QUERIES))
 @pytest.mark.parametrize("queues", [None, ["a", "b"]])
-def test_a_claim_spanning_levels_takes_exactly_max_jobs(db: Conn, queues: list[str] | None) -> None:
+def test_a_claim_spanning_levels_takes_exactly_max_jobs(
+    db: Conn, queues: list[str] | None, call: str
+) -> None:
     # 0018 leases level by level: what one level gave counts against the next one's share.
     for queue, priority in [("a", 3), ("b", 3), ("a", 2), ("b", 1), ("a", 1), ("b", 0)]:
         db.execute(
             "SELECT xferity.enqueue_job('k', queue => %s, priority => %s)", (queue, priority)
         )
     for max_jobs, expected in [(3, [3, 3, 2]), (2, [1, 1]), (5, [0])]:
-        got = db.execute(
-            "SELECT priority, attempt, locked_by FROM xferity.claim_job('w', %s, %s)",
-            (queues, max_jobs),
-        ).fetchall()
+        got = claim(db, call, "w", queues, max_jobs)
         assert [r["priority"] for r in got] == expected
-        assert {(r["attempt"], r["locked_by"]) for r in got} == {(1, "w")}
+        assert {r["attempt"] for r in got} == {1}
+    assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE locked_by = 'w'") == 6
     assert scalar(db, "SELECT count(*) FROM xferity.jobs WHERE state = 'running'") == 6
 
 
+@pytest.mark.parametrize("call", sorted(CLAIM_QUERIES))
 @pytest.mark.parametrize("queues", [None, ["q"]])
 def test_a_claim_reads_past_a_head_another_claimer_holds(
-    migrated_db: str, queues: list[str] | None
+    migrated_db: str, queues: list[str] | None, call: str
 ) -> None:
     # Since 0022 a claim starts at its queue's head; a head leased by a claimer whose
     # transaction is still open is skipped, not waited for, and the next jobs are taken.
@@ -450,11 +471,9 @@ def test_a_claim_reads_past_a_head_another_claimer_holds(
         ids = enqueue_many(other, 4, queues=["q"] * 4)
         held = holder.execute("SELECT id FROM xferity.claim_job('a', %s, 1)", (queues,))
         assert [r["id"] for r in held] == ids[:1]
-        got = other.execute("SELECT id FROM xferity.claim_job('b', %s, 2)", (queues,))
-        assert [r["id"] for r in got] == ids[1:3]
+        assert [r["id"] for r in claim(other, call, "b", queues, 2)] == ids[1:3]
         holder.rollback()
-        got = other.execute("SELECT id FROM xferity.claim_job('b', %s, 5)", (queues,))
-        assert [r["id"] for r in got] == [ids[0], ids[3]]
+        assert [r["id"] for r in claim(other, call, "b", queues, 5)] == [ids[0], ids[3]]
 
 
 # -- fused complete-and-claim -------------------------------------------------------------

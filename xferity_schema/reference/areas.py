@@ -88,6 +88,7 @@ AREAS = (
             "0023_enqueue_jobs_error_position",
             "0024_claim_due_heads",
             "0025_lighter_claim",
+            "0026_fused_claims_inline",
         ),
     ),
     Area(
